@@ -1,0 +1,3 @@
+//! Pure analytics over polars frames: no I/O, no command-line types.
+
+pub mod rfm;

@@ -1,0 +1,232 @@
+//! All command-line definitions. Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Customer analytics for freight forwarders and 3PLs: key customers, value tiers, churn and
+/// credit risk from shipment and invoice exports (CSV, TSV, Parquet, xlsx; UTF-8, UTF-16 or GBK;
+/// English or Chinese headers).
+///
+/// Start with `crm-cli tier shipments.csv`. Exit codes: 0 ok, 1 bad input or data, 2 usage.
+#[derive(Debug, Parser)]
+#[command(name = "crm-cli", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Value tiers: RFM scores, named segments and the value pyramid per customer.
+    ///
+    /// Per customer over [--from, --to] as of --as-of (default: the latest ship date in the
+    /// window; rows after it are left out): first and last ship date, recency in days, frequency
+    /// (distinct shipment ids, else rows), monetary (exact sum of revenue, credit notes net), R/F/M
+    /// scores 1-5 (5 best), a segment (Champions, Loyal Customers, ..., first matching rule) and a
+    /// tier of the value pyramid (VIP = top 1% by monetary, Key up to 5%, General up to 20%,
+    /// Small the rest). Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli tier testdata/shipments.csv
+    ///   crm-cli tier exports/2026-*.csv --summary --lang zh
+    ///   crm-cli tier shipments.csv --value margin --by lane --format json -o tiers.json
+    ///   crm-cli tier shipments.csv --tier-by spend --thresholds 500000,100000
+    #[command(verbatim_doc_comment)]
+    Tier(TierArgs),
+    /// Describe an export: encoding, delimiter, rows, how each header maps to a field, value types
+    /// and parse problems per column, date range. How to debug a file crm-cli will not read.
+    ///
+    /// Examples:
+    ///   crm-cli inspect testdata/shipments_gbk.csv
+    ///   crm-cli inspect invoices.xlsx --dataset invoices --format json
+    #[command(verbatim_doc_comment)]
+    Inspect(InspectArgs),
+}
+
+/// How to read input files; shared by every command.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Field delimiter of CSV/TSV input: ',', ';', 'tab', '|' (default: detected per file).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Text encoding: utf-8, utf-16le, utf-16be, gbk (= gb18030) (default: detected per file).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Map a field to a column header, e.g. --map revenue="Freight USD" (repeatable; wins over
+    /// the alias table and crm.toml).
+    #[arg(long = "map", value_name = "FIELD=HEADER")]
+    pub map: Vec<String>,
+    /// Numbers are written with a decimal comma: 1.234,56.
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// Date format for day-first or month-first dates (chrono syntax), e.g. %d/%m/%Y. ISO,
+    /// 2024/1/5 and 2024年1月5日 are always read.
+    #[arg(long, value_name = "FMT")]
+    pub date_format: Option<String>,
+    /// Read 4-5 digit numbers in date columns as Excel serial dates (45296 = 2024-01-05).
+    #[arg(long)]
+    pub excel_dates: bool,
+    /// Drop rows with unreadable or missing required values instead of failing; they are counted
+    /// and the first ones are shown on stderr.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Keep only rows in this currency (required when the data has several).
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Drop rows identical in every field to an earlier row (counted on stderr).
+    #[arg(long)]
+    pub dedupe: bool,
+    /// Sheet of an xlsx workbook (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Settings file (default: ./crm.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// How to write the result; shared by every command.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format (default: from -o's extension, else table).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write to FILE instead of stdout (written to a temporary file, then renamed). The
+    /// extension picks the format: .csv .json .ndjson .md .html .parquet.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Labels of tables and markdown: en or zh (JSON and CSV keep English keys and codes).
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
+    /// Show at most N rows of the main table.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print nothing on stderr but errors (no notes, no progress bar).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+    Markdown,
+    Html,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrequencyArg {
+    /// Distinct shipment ids (rows when there is no shipment id column).
+    Shipments,
+    /// Distinct shipping days.
+    Days,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValueArg {
+    /// Revenue, net of credit notes.
+    Revenue,
+    /// Revenue − cost (needs a cost column).
+    Margin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoresArg {
+    /// Ties share a score: 1 + floor(5 × customers strictly worse / N), capped at 5.
+    Percentile,
+    /// pandas qcut(x.rank(method="first"), 5) over customers in ascending id order.
+    Rank,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierByArg {
+    /// The value pyramid by monetary rank (--pyramid).
+    Pyramid,
+    /// Annualised spend against --thresholds.
+    Spend,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TierArgs {
+    /// Shipment exports: files, globs ('exports/2026-*.csv'), or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// First ship date of the window (inclusive, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Date the recency is measured from (default: the latest ship date in the window; never
+    /// today). Rows after it are left out.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// What frequency counts.
+    #[arg(long, value_enum, default_value = "shipments")]
+    pub frequency: FrequencyArg,
+    /// What monetary sums.
+    #[arg(long, value_enum, default_value = "revenue")]
+    pub value: ValueArg,
+    /// How R, F and M scores are assigned.
+    #[arg(long, value_enum, default_value = "percentile")]
+    pub scores: ScoresArg,
+    /// Fixed score thresholds instead, e.g. --bins r:30,90,180,365 --bins m:1000,5000,20000,100000
+    /// (four ascending values; F/M: 1 + thresholds ≤ value; R: 5 − thresholds < recency days).
+    #[arg(long, value_name = "DIM:T1,T2,T3,T4")]
+    pub bins: Vec<String>,
+    /// How tiers are assigned.
+    #[arg(long, value_enum, default_value = "pyramid")]
+    pub tier_by: TierByArg,
+    /// Percent of customers in VIP, Key and General (Small is the rest), by monetary rank
+    /// [default: 1,4,15].
+    #[arg(long, value_name = "VIP,KEY,GENERAL")]
+    pub pyramid: Option<String>,
+    /// Annualised spend thresholds of Large and Medium for --tier-by spend
+    /// [default: 500000,100000].
+    #[arg(long, value_name = "LARGE,MEDIUM")]
+    pub thresholds: Option<String>,
+    /// Score, segment and tier within each value of this column (lane, origin, destination,
+    /// mode, or any column name).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// One row per tier and per segment instead of one per customer.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DatasetArg {
+    Shipments,
+    Invoices,
+    Payments,
+    Financials,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// The export to describe (one file, or - for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Which dataset's fields to map the headers to.
+    #[arg(long, value_enum, default_value = "shipments")]
+    pub dataset: DatasetArg,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}

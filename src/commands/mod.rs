@@ -1,0 +1,126 @@
+//! One file per subcommand: arguments → load → analytics → a [`Report`]. Commands never print;
+//! what they have to say on stderr goes into [`Output::notes`].
+
+pub mod inspect;
+pub mod tier;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::cli::InputArgs;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::io::encoding::Encoding;
+use crate::io::fields::{self, Dataset};
+use crate::io::load::LoadOptions;
+use crate::io::parse::{self, DateFormat, NumberFormat};
+use crate::render::Report;
+
+/// What a command produces: the report for stdout / -o, notes for stderr.
+#[derive(Debug)]
+pub struct Output {
+    pub report: Report,
+    pub notes: Vec<String>,
+}
+
+/// The loader's options from the shared input flags and crm.toml (flags win).
+/// `[columns]` entries that are not fields of `dataset` are ignored (one crm.toml serves every
+/// dataset); `--map` is checked strictly by the loader.
+pub fn load_options(
+    input: &InputArgs,
+    cfg: &Config,
+    dataset: Dataset,
+    progress: bool,
+) -> Result<LoadOptions> {
+    let delimiter = match input.delimiter.as_deref() {
+        None => None,
+        Some("tab") | Some("\\t") | Some("\t") => Some(b'\t'),
+        Some(s) if s.len() == 1 && s.is_ascii() => Some(s.as_bytes()[0]),
+        Some(s) => {
+            return Err(Error::Usage(format!(
+                "--delimiter takes one character or 'tab', got '{s}'"
+            )));
+        }
+    };
+    let encoding = input
+        .encoding
+        .as_deref()
+        .map(str::parse::<Encoding>)
+        .transpose()?;
+    let mut overrides: Vec<(String, String)> = cfg
+        .columns
+        .iter()
+        .filter(|(f, _)| fields::field(dataset, f).is_some())
+        .map(|(f, h)| (f.clone(), h.clone()))
+        .collect();
+    for m in &input.map {
+        let Some((f, h)) = m.split_once('=') else {
+            return Err(Error::Usage(format!("--map takes FIELD=HEADER, got '{m}'")));
+        };
+        let f = f.trim().to_string();
+        overrides.retain(|(of, _)| *of != f);
+        overrides.push((f, h.trim().to_string()));
+    }
+    if let Some(f) = &input.date_format {
+        parse::validate_date_format(f).map_err(|e| Error::Usage(format!("--date-format: {e}")))?;
+    }
+    Ok(LoadOptions {
+        delimiter,
+        encoding,
+        overrides,
+        number: NumberFormat {
+            decimal_comma: input.decimal_comma,
+        },
+        date: DateFormat {
+            format: input.date_format.clone(),
+            excel_serial: input.excel_dates,
+        },
+        skip_bad_rows: input.skip_bad_rows,
+        currency: input.currency.clone(),
+        dedupe: input.dedupe,
+        sheet: input.sheet.clone(),
+        progress,
+    })
+}
+
+/// A date given on the command line: ISO `YYYY-MM-DD` (also the other unambiguous forms).
+pub fn date_arg(flag: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
+    let Some(s) = s else { return Ok(None) };
+    match parse::parse_date(s, &DateFormat::default()) {
+        Ok(Some(d)) => Ok(Some(d)),
+        _ => Err(Error::Usage(format!(
+            "{flag}: cannot read '{s}' as a date (expected e.g. 2024-01-31)"
+        ))),
+    }
+}
+
+/// A comma-separated list of decimals, e.g. `--pyramid 1,4,15`.
+pub fn decimal_list(flag: &str, s: &str, n: usize) -> Result<Vec<Decimal>> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let bad = || {
+        Error::Usage(format!(
+            "{flag} takes {n} comma-separated numbers, got '{s}'"
+        ))
+    };
+    if parts.len() != n {
+        return Err(bad());
+    }
+    parts
+        .iter()
+        .map(|p| match parse::parse_number(p, NumberFormat::default()) {
+            Ok(Some(f)) => Ok(f.to_decimal()),
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
+/// Money in minor units at `scale`, rounded up (so `v ≥ t` on minor units means value ≥ t).
+pub fn minor_units_ceil(d: Decimal, scale: u32) -> i128 {
+    let scaled = d * Decimal::from(10i64.pow(scale.min(18)));
+    scaled.ceil().try_into().unwrap_or(i128::MAX)
+}
+
+/// An exact amount from minor units.
+pub fn money(minor: i128, scale: u32) -> Decimal {
+    Decimal::try_from_i128_with_scale(minor, scale).unwrap_or_default()
+}

@@ -1,0 +1,460 @@
+//! `crm-cli tier`: RFM scores, segments and the value pyramid per customer.
+
+use polars::prelude::IntoLazy;
+use rust_decimal::Decimal;
+
+use super::{Output, date_arg, decimal_list, load_options, minor_units_ceil, money};
+use crate::analytics::rfm::{self, Bins, Customers, Params, SegmentRule, Tiering};
+use crate::cli::{FrequencyArg, ScoresArg, TierArgs, TierByArg, ValueArg};
+use crate::config::{Config, SegmentConfig};
+use crate::error::{Error, Result};
+use crate::io::fields::Dataset;
+use crate::io::load::{self, Request};
+use crate::io::source;
+use crate::render::{Cell, ColKind, Column, Report, Table};
+
+/// Fields `tier` reads; others are never parsed.
+const FIELDS: &[&str] = &[
+    "shipment_id",
+    "customer_id",
+    "customer_name",
+    "ship_date",
+    "revenue",
+    "cost",
+];
+/// Group columns that are canonical fields.
+const GROUP_FIELDS: &[&str] = &[
+    "lane",
+    "origin",
+    "destination",
+    "mode",
+    "status",
+    "currency",
+];
+
+pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
+    let inputs = source::resolve_inputs(&args.files)?;
+    let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
+    let mut fields: Vec<&'static str> = FIELDS.to_vec();
+    let mut extra = Vec::new();
+    let group = args.by.as_ref().map(|b| {
+        let b = b.trim().to_string();
+        match GROUP_FIELDS.iter().find(|f| **f == b) {
+            Some(f) => {
+                fields.push(f);
+            }
+            None => extra.push(b.clone()),
+        }
+        b
+    });
+    let req = Request {
+        dataset: Dataset::Shipments,
+        fields: &fields,
+        extra_columns: &extra,
+    };
+
+    // Resolve every option before reading data, so usage errors come first.
+    let from = date_arg("--from", args.from.as_deref())?;
+    let to = date_arg("--to", args.to.as_deref())?;
+    let as_of = date_arg("--as-of", args.as_of.as_deref())?;
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(Error::Usage(format!("--from {f} is after --to {t}")));
+    }
+    let segments = segment_rules(cfg.tier.segments.as_deref())?;
+    let pyramid = args
+        .pyramid
+        .as_deref()
+        .or(cfg.tier.pyramid.as_deref())
+        .unwrap_or("1,4,15");
+    let thresholds = args
+        .thresholds
+        .as_deref()
+        .or(cfg.tier.thresholds.as_deref())
+        .unwrap_or("500000,100000");
+    let bin_specs: Vec<String> = if args.bins.is_empty() {
+        cfg.tier.bins.clone()
+    } else {
+        args.bins.clone()
+    };
+
+    let loaded = load::load(&inputs, &req, &opts)?;
+    let scale = loaded.money_scale;
+    let mut notes = loaded.notes.clone();
+    for j in rfm::unreachable_rules(&segments) {
+        notes.push(format!(
+            "segment rule '{}' can never match: earlier rules cover all its scores",
+            segments[j].name
+        ));
+    }
+    let params = Params {
+        from,
+        to,
+        as_of,
+        frequency: match args.frequency {
+            FrequencyArg::Shipments => rfm::Frequency::Shipments,
+            FrequencyArg::Days => rfm::Frequency::Days,
+        },
+        value: match args.value {
+            ValueArg::Revenue => rfm::Value::Revenue,
+            ValueArg::Margin => rfm::Value::Margin,
+        },
+        scores: match args.scores {
+            ScoresArg::Percentile => rfm::ScoreMethod::Percentile,
+            ScoresArg::Rank => rfm::ScoreMethod::Rank,
+        },
+        bins: parse_bins(&bin_specs, scale)?,
+        segments,
+        tiering: match args.tier_by {
+            TierByArg::Pyramid => {
+                let p = decimal_list("--pyramid", pyramid, 3)?;
+                if p.iter().any(|x| x.is_sign_negative())
+                    || p.iter().sum::<Decimal>() > Decimal::from(100)
+                {
+                    return Err(Error::Usage(format!(
+                        "--pyramid {pyramid}: percentages must be ≥ 0 and add up to at most 100"
+                    )));
+                }
+                Tiering::Pyramid {
+                    cum_pct: [p[0], p[0] + p[1], p[0] + p[1] + p[2]],
+                }
+            }
+            TierByArg::Spend => {
+                let t = decimal_list("--thresholds", thresholds, 2)?;
+                if t[0] < t[1] {
+                    return Err(Error::Usage(format!(
+                        "--thresholds {thresholds}: the Large threshold comes first and must be ≥ the Medium one"
+                    )));
+                }
+                Tiering::Spend {
+                    large: minor_units_ceil(t[0], scale),
+                    medium: minor_units_ceil(t[1], scale),
+                }
+            }
+        },
+        group: group.clone(),
+        money_scale: scale,
+    };
+    let customers = rfm::compute(loaded.df.lazy(), &params)?;
+    if params.value == rfm::Value::Margin && customers.rows_without_cost > 0 {
+        notes.push(format!(
+            "{} row{} without a cost counted with cost 0 in margin",
+            customers.rows_without_cost,
+            if customers.rows_without_cost == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    let report = if args.summary {
+        summary_report(&customers, &params, args)
+    } else {
+        Report::Rows(customer_table(&customers, scale))
+    };
+    Ok(Output { report, notes })
+}
+
+/// Segment rules from crm.toml, or the defaults.
+fn segment_rules(cfg: Option<&[SegmentConfig]>) -> Result<Vec<SegmentRule>> {
+    let Some(rules) = cfg else {
+        return Ok(rfm::default_segments());
+    };
+    rules
+        .iter()
+        .map(|s| {
+            let range = |dim: &str, v: Option<&str>| -> Result<(u8, u8)> {
+                let v = v.unwrap_or("1-5").trim();
+                let bad = || {
+                    Error::Input(format!(
+                        "crm.toml segment '{}': {dim} = '{v}' is not a score range like \"4-5\" or \"3\"",
+                        s.name
+                    ))
+                };
+                let (a, b) = v.split_once('-').unwrap_or((v, v));
+                let a: u8 = a.trim().parse().map_err(|_| bad())?;
+                let b: u8 = b.trim().parse().map_err(|_| bad())?;
+                if !(1..=5).contains(&a) || !(1..=5).contains(&b) || a > b {
+                    return Err(bad());
+                }
+                Ok((a, b))
+            };
+            Ok(SegmentRule {
+                name: s.name.clone(),
+                r: range("r", s.r.as_deref())?,
+                f: range("f", s.f.as_deref())?,
+                m: range("m", s.m.as_deref())?,
+            })
+        })
+        .collect()
+}
+
+/// `--bins r:30,90,180,365` etc.; monetary thresholds are money, converted to minor units.
+fn parse_bins(specs: &[String], scale: u32) -> Result<Bins> {
+    let mut bins = Bins::default();
+    for spec in specs {
+        let Some((dim, list)) = spec.split_once(':') else {
+            return Err(Error::Usage(format!(
+                "--bins takes DIM:T1,T2,T3,T4 with DIM r, f or m, got '{spec}'"
+            )));
+        };
+        let values = decimal_list(&format!("--bins {dim}"), list, 4)?;
+        if values.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(Error::Usage(format!(
+                "--bins {spec}: thresholds must be strictly ascending"
+            )));
+        }
+        let to_arr = |v: Vec<i64>| -> [i64; 4] { [v[0], v[1], v[2], v[3]] };
+        match dim.trim().to_ascii_lowercase().as_str() {
+            "r" | "recency" | "f" | "frequency" => {
+                if values.iter().any(|v| !v.fract().is_zero()) {
+                    return Err(Error::Usage(format!(
+                        "--bins {spec}: recency and frequency thresholds are whole numbers"
+                    )));
+                }
+                let ints: Vec<i64> = values
+                    .iter()
+                    .map(|v| v.trunc().try_into().unwrap_or(i64::MAX))
+                    .collect();
+                if dim.starts_with('r') || dim.starts_with('R') {
+                    bins.r = Some(to_arr(ints));
+                } else {
+                    bins.f = Some(to_arr(ints));
+                }
+            }
+            "m" | "monetary" => {
+                let minor: Vec<i64> = values
+                    .iter()
+                    .map(|v| {
+                        minor_units_ceil(*v, scale).clamp(i64::MIN as i128, i64::MAX as i128) as i64
+                    })
+                    .collect();
+                bins.m = Some(to_arr(minor));
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--bins: unknown dimension '{dim}' (use r, f or m)"
+                )));
+            }
+        }
+    }
+    Ok(bins)
+}
+
+fn col(key: &str, kind: ColKind, zh: &str) -> Column {
+    Column::new(key, kind).zh(zh)
+}
+
+/// The per-customer table.
+pub fn customer_table(c: &Customers, scale: u32) -> Table {
+    let mut columns = Vec::new();
+    let group_key = c.group.as_ref().map(|_| "group");
+    if group_key.is_some() {
+        columns.push(col("group", ColKind::Text, "分组"));
+    }
+    columns.push(col("customer_id", ColKind::Text, "客户编号"));
+    if c.customer_name.is_some() {
+        columns.push(col("customer_name", ColKind::Text, "客户名称"));
+    }
+    columns.extend([
+        col("first_date", ColKind::Date, "首次发货"),
+        col("last_date", ColKind::Date, "最近发货"),
+        col("recency_days", ColKind::Int, "距今天数"),
+        col("frequency", ColKind::Int, "频次"),
+        col("monetary", ColKind::Money, "金额"),
+        col("r", ColKind::Int, "R"),
+        col("f", ColKind::Int, "F"),
+        col("m", ColKind::Int, "M"),
+        col("rfm", ColKind::Text, "RFM"),
+        col("segment", ColKind::Label, "客户分群"),
+        col("tier", ColKind::Label, "客户等级"),
+    ]);
+    if c.annualised.is_some() {
+        columns.push(col("annualised", ColKind::Money, "年化金额"));
+    }
+    columns.push(col("share", ColKind::Share, "占比"));
+    columns.push(col("cum_share", ColKind::Share, "累计占比"));
+
+    let opt_str = |v: &Option<String>| v.clone().map_or(Cell::Null, Cell::Str);
+    let share = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+    let rows = (0..c.len())
+        .map(|i| {
+            let mut row = Vec::with_capacity(columns.len());
+            if let Some(g) = &c.group {
+                row.push(opt_str(&g[i]));
+            }
+            row.push(Cell::Str(c.customer_id[i].clone()));
+            if let Some(n) = &c.customer_name {
+                row.push(opt_str(&n[i]));
+            }
+            row.extend([
+                Cell::Date(c.first_date[i]),
+                Cell::Date(c.last_date[i]),
+                Cell::Int(c.recency_days[i]),
+                Cell::Int(c.frequency[i]),
+                Cell::Money(money(c.monetary[i] as i128, scale)),
+                Cell::Int(c.r[i] as i64),
+                Cell::Int(c.f[i] as i64),
+                Cell::Int(c.m[i] as i64),
+                Cell::Str(format!("{}{}{}", c.r[i], c.f[i], c.m[i])),
+                Cell::Str(c.segment[i].clone()),
+                Cell::Str(c.tier[i].to_string()),
+            ]);
+            if let Some(a) = &c.annualised {
+                row.push(Cell::Money(money(a[i] as i128, scale)));
+            }
+            row.push(share(c.share[i]));
+            row.push(share(c.cum_share[i]));
+            row
+        })
+        .collect();
+    let total: i128 = c.monetary.iter().map(|&v| v as i128).sum();
+    let totals = columns
+        .iter()
+        .enumerate()
+        .map(|(k, column)| match column.key.as_str() {
+            "monetary" => Cell::Money(money(total, scale)),
+            "frequency" => Cell::Int(c.frequency.iter().sum()),
+            _ if k == 0 => Cell::Str(format!("Total ({} customers)", c.len())),
+            _ => Cell::Null,
+        })
+        .collect();
+    Table {
+        name: "customers".into(),
+        title: "Customer tiers".into(),
+        title_zh: Some("客户分层".into()),
+        columns,
+        rows,
+        totals: Some(totals),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary_table(
+    name: &str,
+    title: &str,
+    title_zh: &str,
+    label_key: &str,
+    label_zh: &str,
+    rows: &[rfm::SummaryRow],
+    grouped: bool,
+    scale: u32,
+) -> Table {
+    let mut columns = Vec::new();
+    if grouped {
+        columns.push(col("group", ColKind::Text, "分组"));
+    }
+    columns.extend([
+        col(label_key, ColKind::Label, label_zh),
+        col("customers", ColKind::Int, "客户数"),
+        col("customers_share", ColKind::Share, "客户占比"),
+        col("monetary", ColKind::Money, "金额"),
+        col("monetary_share", ColKind::Share, "金额占比"),
+        col("median_recency_days", ColKind::Float, "中位距今天数"),
+        col("median_frequency", ColKind::Float, "中位频次"),
+    ]);
+    let f = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut row = Vec::new();
+            if grouped {
+                row.push(r.group.clone().map_or(Cell::Null, Cell::Str));
+            }
+            row.extend([
+                Cell::Str(r.label.clone()),
+                Cell::Int(r.customers as i64),
+                f(r.customers_share),
+                Cell::Money(money(r.monetary, scale)),
+                f(r.monetary_share),
+                f(r.median_recency_days),
+                f(r.median_frequency),
+            ]);
+            row
+        })
+        .collect();
+    Table {
+        name: name.into(),
+        title: title.into(),
+        title_zh: Some(title_zh.into()),
+        columns,
+        rows: body,
+        totals: None,
+    }
+}
+
+fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
+    let scale = params.money_scale;
+    let (tiers, segments) = rfm::summarize(c, params);
+    let grouped = c.group.is_some();
+    let total: i128 = c.monetary.iter().map(|&v| v as i128).sum();
+    let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Null, Cell::Date);
+    let fields = vec![
+        (col("as_of", ColKind::Date, "截至日期"), date(c.as_of)),
+        (
+            col("window_start", ColKind::Date, "窗口起始"),
+            date(c.window_start),
+        ),
+        (
+            col("customers", ColKind::Int, "客户数"),
+            Cell::Int(c.len() as i64),
+        ),
+        (col("rows", ColKind::Int, "行数"), Cell::Int(c.rows as i64)),
+        (
+            col("monetary_total", ColKind::Money, "金额合计"),
+            Cell::Money(money(total, scale)),
+        ),
+        (
+            col("value", ColKind::Text, "金额口径"),
+            Cell::Str(
+                if params.value == rfm::Value::Margin {
+                    "margin"
+                } else {
+                    "revenue"
+                }
+                .into(),
+            ),
+        ),
+        (
+            col("scores", ColKind::Text, "评分方法"),
+            Cell::Str(match args.scores {
+                ScoresArg::Percentile => "percentile".into(),
+                ScoresArg::Rank => "rank".into(),
+            }),
+        ),
+        (
+            col("tier_by", ColKind::Text, "分层方法"),
+            Cell::Str(match args.tier_by {
+                TierByArg::Pyramid => "pyramid".into(),
+                TierByArg::Spend => "spend".into(),
+            }),
+        ),
+    ];
+    Report::Summary {
+        title: "Customer tiers".into(),
+        fields,
+        tables: vec![
+            summary_table(
+                "tiers",
+                "Tiers",
+                "客户等级",
+                "tier",
+                "客户等级",
+                &tiers,
+                grouped,
+                scale,
+            ),
+            summary_table(
+                "segments",
+                "Segments",
+                "客户分群",
+                "segment",
+                "客户分群",
+                &segments,
+                grouped,
+                scale,
+            ),
+        ],
+    }
+}

@@ -1,0 +1,1009 @@
+//! The one loader: files → typed polars [`DataFrame`], with every bad value reported by file and line.
+//!
+//! Every input format goes through the same row pipeline: delimited text is decoded to UTF-8 and
+//! read with the `csv` crate (quotes, embedded newlines, ragged rows); Parquet and xlsx cells are
+//! turned into text first. Each needed column is parsed by its field kind ([`parse`]) into a
+//! columnar builder, so there are no per-row structs; the result is one DataFrame whose columns
+//! carry the canonical field names:
+//!
+//! | kind   | column dtype | notes |
+//! |--------|--------------|-------|
+//! | Id     | String       | trimmed, `17850.0` → `17850`, leading zeros kept |
+//! | Text   | String       | trimmed, empty → null |
+//! | Money  | Int64        | exact minor units at [`Loaded::money_scale`] (one scale for all money fields) |
+//! | Date   | Date         | the calendar date as written |
+//! | Number | Float64      | quantities, TEU, weights |
+//!
+//! Rows with a bad value fail the run (every problem listed, up to 20) unless `skip_bad_rows`,
+//! in which case they are dropped and counted in [`Loaded::notes`].
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Cursor, Read};
+
+use polars::prelude::*;
+
+use crate::error::{Error, MAX_LISTED_PROBLEMS, Problem, Result};
+use crate::io::encoding::{self, Encoding};
+use crate::io::fields::{self, Dataset, Kind, Resolution};
+use crate::io::parse::{self, DateFormat, Fixed, NumberFormat};
+use crate::io::sniff;
+use crate::io::source::{self, Input, InputFormat};
+
+/// How much of a file is looked at to detect its encoding and delimiter.
+const SNIFF_BYTES: u64 = 64 * 1024;
+/// Files larger than this get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 32 * 1024 * 1024;
+
+/// How to read the inputs; built from the global CLI flags and crm.toml.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Force the delimiter (else sniffed per file).
+    pub delimiter: Option<u8>,
+    /// Force the encoding (else detected per file).
+    pub encoding: Option<Encoding>,
+    /// `field=Header` overrides from `--map` and `[columns]`.
+    pub overrides: Vec<(String, String)>,
+    pub number: NumberFormat,
+    pub date: DateFormat,
+    pub skip_bad_rows: bool,
+    /// Keep only rows in this currency (required when the data has several).
+    pub currency: Option<String>,
+    /// Drop rows identical in every field.
+    pub dedupe: bool,
+    /// xlsx sheet name (default: first sheet).
+    pub sheet: Option<String>,
+    /// Show a progress bar for big inputs (the caller decides: stderr is a terminal, not --quiet).
+    pub progress: bool,
+}
+
+/// What a command asks of the loader.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub dataset: Dataset,
+    /// Canonical fields the command uses (required fields are always loaded).
+    pub fields: &'a [&'static str],
+    /// Extra columns by header name (e.g. `--by Country`), loaded as text under that name.
+    pub extra_columns: &'a [String],
+}
+
+/// One input file as read.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub display: String,
+    pub format: InputFormat,
+    pub encoding: Option<&'static str>,
+    pub delimiter: Option<u8>,
+    /// Data rows read (before skipping).
+    pub rows: usize,
+    pub resolution: Resolution,
+}
+
+/// The loaded data and what happened while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub df: DataFrame,
+    /// Money columns hold `value × 10^money_scale` as Int64.
+    pub money_scale: u32,
+    /// Columns present in `df` (canonical fields, then extra columns).
+    pub columns: Vec<String>,
+    /// Revenue was computed as quantity × unit_price (a line-item export).
+    pub line_items: bool,
+    pub files: Vec<FileInfo>,
+    /// Data rows read over all files.
+    pub rows_read: usize,
+    /// Rows dropped (bad values with --skip-bad-rows, duplicates with --dedupe, other currencies).
+    pub rows_dropped: usize,
+    /// Messages for stderr: skipped rows, duplicates, currency filtering.
+    pub notes: Vec<String>,
+}
+
+impl Loaded {
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.iter().any(|c| c == column)
+    }
+}
+
+/// A parsed value of one cell, borrowed from the record where possible.
+enum Val<'a> {
+    Null,
+    Text(&'a str),
+    Fixed(Fixed),
+    Date(i32),
+}
+
+enum Builder {
+    Text(StringChunkedBuilder),
+    Fixed(Vec<Option<Fixed>>),
+    Date(Vec<Option<i32>>),
+}
+
+struct Target {
+    /// Column name in the output (field name or the extra column's header).
+    name: String,
+    kind: Kind,
+    /// Field name when this is a canonical field.
+    field: Option<&'static str>,
+    required: bool,
+    builder: Builder,
+    /// Present in at least one file.
+    seen: bool,
+}
+
+/// Where each target's value is in the current file.
+struct FilePlan {
+    /// Per target: (column index, header) in this file.
+    slots: Vec<Option<(usize, String)>>,
+    /// revenue = quantity × unit_price in this file: (quantity target, unit_price target).
+    derive_revenue: Option<(usize, usize)>,
+}
+
+struct Collector {
+    problems: Vec<Problem>,
+    total_problems: usize,
+    bad_rows: usize,
+    blank_rows: usize,
+    duplicate_rows: usize,
+    seen_rows: Option<HashSet<Vec<u8>>>,
+    rows_read: usize,
+}
+
+/// Load every input into one DataFrame.
+pub fn load(inputs: &[Input], req: &Request<'_>, opts: &LoadOptions) -> Result<Loaded> {
+    let mut targets = build_targets(req);
+    let mut files = Vec::new();
+    let mut col = Collector {
+        problems: Vec::new(),
+        total_problems: 0,
+        bad_rows: 0,
+        blank_rows: 0,
+        duplicate_rows: 0,
+        seen_rows: opts.dedupe.then(HashSet::new),
+        rows_read: 0,
+    };
+    let mut line_items = false;
+    for input in inputs {
+        let info = read_file(input, req, opts, &mut targets, &mut col)?;
+        if req.dataset == Dataset::Shipments && info.resolution.get("revenue").is_none() {
+            line_items = true;
+        }
+        files.push(info);
+    }
+
+    if col.total_problems > 0 && !opts.skip_bad_rows {
+        return Err(Error::BadValues {
+            problems: col.problems,
+            total: col.total_problems,
+        });
+    }
+    let mut notes = Vec::new();
+    if col.bad_rows > 0 {
+        let mut s = format!(
+            "skipped {} row{} with unreadable or missing values (--skip-bad-rows); first:",
+            col.bad_rows,
+            plural(col.bad_rows)
+        );
+        for p in col.problems.iter().take(5) {
+            s.push_str("\n  ");
+            s.push_str(&p.to_string());
+        }
+        notes.push(s);
+    }
+    if col.blank_rows > 0 {
+        notes.push(format!(
+            "ignored {} blank row{}",
+            col.blank_rows,
+            plural(col.blank_rows)
+        ));
+    }
+    if col.duplicate_rows > 0 {
+        notes.push(format!(
+            "dropped {} row{} identical in every field to an earlier row (--dedupe)",
+            col.duplicate_rows,
+            plural(col.duplicate_rows)
+        ));
+    }
+
+    let (df, money_scale, columns) = finish(targets)?;
+    let mut loaded = Loaded {
+        df,
+        money_scale,
+        columns,
+        line_items,
+        files,
+        rows_read: col.rows_read,
+        rows_dropped: col.bad_rows + col.duplicate_rows,
+        notes,
+    };
+    check_currency(&mut loaded, opts.currency.as_deref())?;
+    if req.dataset == Dataset::Shipments && !loaded.line_items {
+        note_duplicate_ids(&mut loaded, "shipment_id")?;
+    }
+    if req.dataset == Dataset::Invoices {
+        note_duplicate_ids(&mut loaded, "invoice_id")?;
+    }
+    Ok(loaded)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn build_targets(req: &Request<'_>) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for spec in fields::fields(req.dataset) {
+        let wanted = spec.required || req.fields.contains(&spec.name);
+        // Line-item exports derive revenue from quantity and unit_price.
+        let for_revenue = req.dataset == Dataset::Shipments
+            && (spec.name == "quantity" || spec.name == "unit_price")
+            && req.fields.contains(&"revenue");
+        if !(wanted || for_revenue || spec.name == "currency") {
+            continue;
+        }
+        targets.push(Target {
+            name: spec.name.to_string(),
+            kind: spec.kind,
+            field: Some(spec.name),
+            required: spec.required,
+            builder: new_builder(spec.name, spec.kind),
+            seen: false,
+        });
+    }
+    for extra in req.extra_columns {
+        if targets.iter().any(|t| &t.name == extra) {
+            continue;
+        }
+        targets.push(Target {
+            name: extra.clone(),
+            kind: Kind::Text,
+            field: None,
+            required: false,
+            builder: new_builder(extra, Kind::Text),
+            seen: false,
+        });
+    }
+    targets
+}
+
+fn new_builder(name: &str, kind: Kind) -> Builder {
+    match kind {
+        Kind::Id | Kind::Text => Builder::Text(StringChunkedBuilder::new(name.into(), 1024)),
+        Kind::Money | Kind::Number => Builder::Fixed(Vec::new()),
+        Kind::Date => Builder::Date(Vec::new()),
+    }
+}
+
+/// Map this file's headers to the targets.
+fn plan_file(
+    display: &str,
+    headers: &[String],
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    targets: &mut [Target],
+) -> Result<(FilePlan, Resolution)> {
+    let resolution = fields::resolve(req.dataset, headers, &opts.overrides)
+        .map_err(|m| Error::Input(format!("{display}: {m}")))?;
+    let mut slots = Vec::with_capacity(targets.len());
+    for t in targets.iter_mut() {
+        let slot = match t.field {
+            Some(f) => resolution.get(f).map(|m| (m.column, m.header.clone())),
+            None => find_header(headers, &t.name).map(|i| (i, headers[i].clone())),
+        };
+        if t.field.is_none() && slot.is_none() {
+            return Err(Error::Input(format!(
+                "{display}: no column '{}'; headers found: {}",
+                t.name,
+                headers.join(", ")
+            )));
+        }
+        if slot.is_some() {
+            t.seen = true;
+        }
+        slots.push(slot);
+    }
+    let idx = |name: &str| targets.iter().position(|t| t.name == name);
+    let derive_revenue = match (idx("revenue"), idx("quantity"), idx("unit_price")) {
+        (Some(r), Some(q), Some(p))
+            if slots[r].is_none() && slots[q].is_some() && slots[p].is_some() =>
+        {
+            Some((q, p))
+        }
+        _ => None,
+    };
+    if derive_revenue.is_some()
+        && let Some(r) = idx("revenue")
+    {
+        targets[r].seen = true;
+    }
+    Ok((
+        FilePlan {
+            slots,
+            derive_revenue,
+        },
+        resolution,
+    ))
+}
+
+/// Header lookup for extra columns: exact, then by normal form.
+fn find_header(headers: &[String], name: &str) -> Option<usize> {
+    headers.iter().position(|h| h == name).or_else(|| {
+        let n = fields::normalize_header(name);
+        headers
+            .iter()
+            .position(|h| fields::normalize_header(h) == n)
+    })
+}
+
+/// Parse one row (cells fetched by column index) into the builders, or record its problems.
+fn push_row<'a>(
+    display: &str,
+    line: u64,
+    cell: impl Fn(usize) -> Option<&'a str>,
+    plan: &FilePlan,
+    targets: &mut [Target],
+    opts: &LoadOptions,
+    col: &mut Collector,
+) {
+    let mut vals: Vec<Val<'a>> = Vec::with_capacity(targets.len());
+    let mut bad = false;
+    let problem = |col: &mut Collector, column: &str, message: String| {
+        col.total_problems += 1;
+        if col.problems.len() < MAX_LISTED_PROBLEMS {
+            col.problems.push(Problem {
+                file: display.to_string(),
+                line,
+                column: column.to_string(),
+                message,
+            });
+        }
+    };
+    for (t, slot) in targets.iter().zip(&plan.slots) {
+        let Some((ci, header)) = slot else {
+            vals.push(Val::Null);
+            continue;
+        };
+        let raw = cell(*ci).unwrap_or("");
+        let parsed = match t.kind {
+            Kind::Id => Ok(parse::normalize_id(raw).map_or(Val::Null, Val::Text)),
+            Kind::Text => {
+                let s = raw.trim();
+                Ok(if s.is_empty() {
+                    Val::Null
+                } else {
+                    Val::Text(s)
+                })
+            }
+            Kind::Money => parse::parse_money(raw, opts.number)
+                .map(|v| v.map_or(Val::Null, Val::Fixed))
+                .map_err(|e| e.message(raw)),
+            Kind::Number => parse::parse_number(raw, opts.number)
+                .map(|v| v.map_or(Val::Null, Val::Fixed))
+                .map_err(|e| e.message(raw)),
+            Kind::Date => parse::parse_date(raw, &opts.date)
+                .map(|v| v.map_or(Val::Null, |d| Val::Date(days_since_epoch(d))))
+                .map_err(|e| e.message(raw)),
+        };
+        match parsed {
+            Ok(Val::Null) if t.required => {
+                bad = true;
+                let what = if t.name == "customer_id" {
+                    "empty customer id"
+                } else {
+                    "empty value"
+                };
+                problem(
+                    col,
+                    header,
+                    format!("{what} (the field '{}' is required)", t.name),
+                );
+                vals.push(Val::Null);
+            }
+            Ok(v) => vals.push(v),
+            Err(m) => {
+                bad = true;
+                problem(col, header, m);
+                vals.push(Val::Null);
+            }
+        }
+    }
+    if let Some((q, p)) = plan.derive_revenue {
+        let r = targets
+            .iter()
+            .position(|t| t.name == "revenue")
+            .unwrap_or(0);
+        let header = plan.slots[p]
+            .as_ref()
+            .map_or("unit_price", |s| s.1.as_str())
+            .to_string();
+        match (&vals[q], &vals[p]) {
+            (Val::Fixed(qv), Val::Fixed(pv)) => match qv.checked_mul(*pv) {
+                Some(v) => vals[r] = Val::Fixed(v),
+                None => {
+                    bad = true;
+                    problem(
+                        col,
+                        &header,
+                        "quantity × unit_price is too large".to_string(),
+                    );
+                }
+            },
+            _ if !bad => {
+                bad = true;
+                problem(
+                    col,
+                    &header,
+                    "empty quantity or unit price (revenue = quantity × unit_price)".to_string(),
+                );
+            }
+            _ => {}
+        }
+    }
+    if bad {
+        col.bad_rows += 1;
+        return;
+    }
+    for (t, v) in targets.iter_mut().zip(vals.drain(..)) {
+        match (&mut t.builder, v) {
+            (Builder::Text(b), Val::Text(s)) => b.append_value(s),
+            (Builder::Text(b), _) => b.append_null(),
+            (Builder::Fixed(b), Val::Fixed(f)) => b.push(Some(f)),
+            (Builder::Fixed(b), _) => b.push(None),
+            (Builder::Date(b), Val::Date(d)) => b.push(Some(d)),
+            (Builder::Date(b), _) => b.push(None),
+        }
+    }
+}
+
+pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (d - epoch).num_days() as i32
+}
+
+pub fn date_from_days(days: i32) -> chrono::NaiveDate {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch + chrono::Duration::days(days as i64)
+}
+
+/// True when the dedupe set has seen this exact row before (and records it otherwise).
+fn is_duplicate(col: &mut Collector, fields: &mut dyn Iterator<Item = &[u8]>) -> bool {
+    let Some(seen) = col.seen_rows.as_mut() else {
+        return false;
+    };
+    let mut key = Vec::new();
+    for f in fields {
+        key.extend_from_slice(f);
+        key.push(0x1f);
+    }
+    if seen.contains(&key) {
+        col.duplicate_rows += 1;
+        true
+    } else {
+        seen.insert(key);
+        false
+    }
+}
+
+fn progress_bar(input: &Input, opts: &LoadOptions) -> Option<indicatif::ProgressBar> {
+    let size = source::size_hint(input)?;
+    if !opts.progress || size < PROGRESS_MIN_BYTES {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new(size);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    ) {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(input.display.clone());
+    Some(pb)
+}
+
+/// How a file was read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawMeta {
+    pub encoding: Option<&'static str>,
+    pub delimiter: Option<u8>,
+    /// Data records passed to the row callback (blank rows excluded).
+    pub rows: usize,
+    pub blank_rows: usize,
+}
+
+/// Receives the text records of one input file from [`read_raw`].
+pub trait RawVisitor {
+    /// The headers; returns the column indexes that will be read (Parquet reads only those).
+    fn header(&mut self, headers: &[String]) -> Result<Vec<usize>>;
+    /// One non-blank record: its line (header = line 1; for Parquet/xlsx the row number) and its
+    /// cells by column index (None = absent or not read).
+    fn row(&mut self, line: u64, cells: &[Option<&str>]);
+}
+
+/// Read any input as text records.
+pub fn read_raw(
+    input: &Input,
+    opts: &LoadOptions,
+    visitor: &mut dyn RawVisitor,
+) -> Result<RawMeta> {
+    match input.format {
+        InputFormat::Delimited => raw_delimited(input, opts, visitor),
+        InputFormat::Parquet => raw_parquet(input, visitor),
+        InputFormat::Xlsx => raw_xlsx(input, opts, visitor),
+    }
+}
+
+fn raw_delimited(
+    input: &Input,
+    opts: &LoadOptions,
+    visitor: &mut dyn RawVisitor,
+) -> Result<RawMeta> {
+    let display = input.display.as_str();
+    let pb = progress_bar(input, opts);
+    let mut raw = source::open(input)?;
+    if let Some(pb) = &pb {
+        raw = Box::new(pb.wrap_read(raw));
+    }
+    let mut prefix = Vec::new();
+    (&mut raw)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut prefix)
+        .map_err(|e| Error::io(display, e))?;
+    let at_eof = (prefix.len() as u64) < SNIFF_BYTES;
+    let enc = match opts.encoding {
+        Some(e) => e,
+        None => encoding::detect(&prefix, at_eof, display)?.encoding,
+    };
+    let mut decoded = encoding::decoding_reader(Box::new(Cursor::new(prefix).chain(raw)), enc);
+    let mut dprefix = Vec::new();
+    (&mut decoded)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut dprefix)
+        .map_err(|e| decode_error(display, &e, None))?;
+    let delimiter = opts
+        .delimiter
+        .unwrap_or_else(|| sniff::sniff_delimiter(&dprefix));
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(Cursor::new(dprefix).chain(decoded));
+
+    let mut record = csv::ByteRecord::new();
+    let has_header = rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(display, e))?;
+    if !has_header {
+        return Err(Error::Input(format!(
+            "{display}: the file is empty (no header row)"
+        )));
+    }
+    let headers: Vec<String> = record
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            std::str::from_utf8(h)
+                .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+                .map_err(|_| not_utf8(display, 1, i))
+        })
+        .collect::<Result<_>>()?;
+    visitor.header(&headers)?;
+    let mut meta = RawMeta {
+        encoding: Some(enc.name()),
+        delimiter: Some(delimiter),
+        ..Default::default()
+    };
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(display, e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record
+            .iter()
+            .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+        {
+            meta.blank_rows += 1;
+            continue;
+        }
+        let mut cells: Vec<Option<&str>> = Vec::with_capacity(record.len());
+        for (i, f) in record.iter().enumerate() {
+            cells.push(Some(
+                std::str::from_utf8(f).map_err(|_| not_utf8(display, line, i))?,
+            ));
+        }
+        meta.rows += 1;
+        visitor.row(line, &cells);
+    }
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    Ok(meta)
+}
+
+fn not_utf8(display: &str, line: u64, column: usize) -> Error {
+    Error::Input(format!(
+        "{display}:{line}: column {}: not valid UTF-8 text; the file may be in another encoding (pass --encoding gbk or --encoding utf-16le)",
+        column + 1
+    ))
+}
+
+fn decode_error(display: &str, e: &std::io::Error, line: Option<u64>) -> Error {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        Error::Input(format!(
+            "{display}{at}: {e}; pass --encoding to declare the file's encoding"
+        ))
+    } else {
+        Error::io(display, std::io::Error::new(e.kind(), e.to_string()))
+    }
+}
+
+fn csv_error(display: &str, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => decode_error(display, &io, line),
+        other => Error::Input(format!("{display}: cannot read CSV: {other:?}")),
+    }
+}
+
+fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
+    let display = input.display.as_str();
+    let path = input
+        .path
+        .as_ref()
+        .ok_or_else(|| Error::Usage("Parquet cannot be read from stdin; pass a file".into()))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(display, e))?;
+    let mut reader = ParquetReader::new(file);
+    let schema = reader
+        .schema()
+        .map_err(|e| Error::Input(format!("{display}: not a readable Parquet file: {e}")))?;
+    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let mut wanted = visitor.header(&headers)?;
+    wanted.sort_unstable();
+    wanted.dedup();
+    let names: Vec<String> = wanted.iter().map(|&i| headers[i].clone()).collect();
+    let df = reader
+        .with_columns(Some(names.clone()))
+        .finish()
+        .map_err(|e| Error::Input(format!("{display}: cannot read Parquet: {e}")))?;
+    // Every column as text (numbers and dates as polars writes them), so one parser serves all formats.
+    let texts: Vec<Vec<Option<String>>> = names
+        .iter()
+        .map(|name| {
+            let s = df
+                .column(name.as_str())?
+                .cast(&DataType::String)
+                .map_err(|e| Error::Input(format!("{display}: column '{name}': {e}")))?;
+            Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(emit_cells(
+        headers.len(),
+        &wanted,
+        &texts,
+        df.height(),
+        visitor,
+    ))
+}
+
+/// Feed column-wise text cells to `on_row` (header = row 1).
+fn emit_cells(
+    width: usize,
+    wanted: &[usize],
+    texts: &[Vec<Option<String>>],
+    height: usize,
+    visitor: &mut dyn RawVisitor,
+) -> RawMeta {
+    let mut meta = RawMeta::default();
+    let mut cells: Vec<Option<&str>> = vec![None; width];
+    #[allow(clippy::needless_range_loop)] // r indexes every column of `texts`
+    for r in 0..height {
+        for (k, &ci) in wanted.iter().enumerate() {
+            cells[ci] = texts[k][r].as_deref();
+        }
+        if cells.iter().all(|c| c.is_none_or(|s| s.trim().is_empty())) {
+            meta.blank_rows += 1;
+            continue;
+        }
+        meta.rows += 1;
+        visitor.row(r as u64 + 2, &cells);
+    }
+    meta
+}
+
+fn raw_xlsx(input: &Input, opts: &LoadOptions, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
+    use calamine::{Data, Reader};
+    let display = input.display.as_str();
+    let path = input
+        .path
+        .as_ref()
+        .ok_or_else(|| Error::Usage("xlsx cannot be read from stdin; pass a file".into()))?;
+    let mut wb = calamine::open_workbook_auto(path)
+        .map_err(|e| Error::Input(format!("{display}: cannot open workbook: {e}")))?;
+    let names = wb.sheet_names();
+    let sheet = match &opts.sheet {
+        Some(s) if names.contains(s) => s.clone(),
+        Some(s) => {
+            return Err(Error::Input(format!(
+                "{display}: no sheet '{s}'; sheets: {}",
+                names.join(", ")
+            )));
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::Input(format!("{display}: the workbook has no sheet")))?,
+    };
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| Error::Input(format!("{display}: sheet '{sheet}': {e}")))?;
+    let text = |d: &Data| -> Option<String> {
+        match d {
+            Data::Empty => None,
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+            Data::Int(i) => Some(i.to_string()),
+            Data::Float(f) => Some(f.to_string()),
+            Data::Bool(b) => Some(b.to_string()),
+            Data::DateTime(dt) => dt
+                .as_datetime()
+                .map(|d| d.date().to_string())
+                .or_else(|| Some(dt.as_f64().to_string())),
+            Data::Error(e) => Some(format!("#{e:?}")),
+        }
+    };
+    let mut rows = range.rows();
+    let Some(header_row) = rows.next() else {
+        return Err(Error::Input(format!("{display}: sheet '{sheet}' is empty")));
+    };
+    let headers: Vec<String> = header_row
+        .iter()
+        .map(|d| text(d).unwrap_or_default().trim().to_string())
+        .collect();
+    let wanted = visitor.header(&headers)?;
+    let mut texts: Vec<Vec<Option<String>>> = vec![Vec::new(); wanted.len()];
+    let mut height = 0;
+    for row in rows {
+        for (k, &ci) in wanted.iter().enumerate() {
+            texts[k].push(row.get(ci).and_then(text));
+        }
+        height += 1;
+    }
+    Ok(emit_cells(headers.len(), &wanted, &texts, height, visitor))
+}
+
+/// Loads one file's records into the targets.
+struct FileLoader<'a, 'r> {
+    display: &'a str,
+    req: &'a Request<'r>,
+    opts: &'a LoadOptions,
+    targets: &'a mut [Target],
+    col: &'a mut Collector,
+    plan: Option<FilePlan>,
+    resolution: Option<Resolution>,
+}
+
+impl RawVisitor for FileLoader<'_, '_> {
+    fn header(&mut self, headers: &[String]) -> Result<Vec<usize>> {
+        let (plan, resolution) =
+            plan_file(self.display, headers, self.req, self.opts, self.targets)?;
+        let used: Vec<usize> = plan.slots.iter().flatten().map(|s| s.0).collect();
+        self.plan = Some(plan);
+        self.resolution = Some(resolution);
+        // Dedupe compares whole rows, so it reads every column.
+        Ok(if self.opts.dedupe {
+            (0..headers.len()).collect()
+        } else {
+            used
+        })
+    }
+
+    fn row(&mut self, line: u64, cells: &[Option<&str>]) {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        if is_duplicate(
+            self.col,
+            &mut cells.iter().map(|c| c.unwrap_or("").as_bytes()),
+        ) {
+            return;
+        }
+        let cell = |i: usize| cells.get(i).copied().flatten();
+        push_row(
+            self.display,
+            line,
+            cell,
+            plan,
+            self.targets,
+            self.opts,
+            self.col,
+        );
+    }
+}
+
+/// Read one file into the targets.
+fn read_file(
+    input: &Input,
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    targets: &mut [Target],
+    col: &mut Collector,
+) -> Result<FileInfo> {
+    let display = input.display.as_str();
+    let mut loader = FileLoader {
+        display,
+        req,
+        opts,
+        targets,
+        col,
+        plan: None,
+        resolution: None,
+    };
+    let meta = read_raw(input, opts, &mut loader)?;
+    let resolution = loader
+        .resolution
+        .take()
+        .ok_or_else(|| Error::Input(format!("{display}: no header row")))?;
+    col.rows_read += meta.rows;
+    col.blank_rows += meta.blank_rows;
+    Ok(FileInfo {
+        display: display.to_string(),
+        format: input.format,
+        encoding: meta.encoding,
+        delimiter: meta.delimiter,
+        rows: meta.rows,
+        resolution,
+    })
+}
+
+/// Build the DataFrame: money columns rescaled to one common scale.
+fn finish(targets: Vec<Target>) -> Result<(DataFrame, u32, Vec<String>)> {
+    let money_scale = targets
+        .iter()
+        .filter(|t| t.kind == Kind::Money)
+        .filter_map(|t| match &t.builder {
+            Builder::Fixed(v) => v.iter().flatten().map(|f| f.scale).max(),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    let mut columns = Vec::new();
+    let mut names = Vec::new();
+    let mut height = 0;
+    for t in targets {
+        if !t.seen {
+            continue;
+        }
+        let name: PlSmallStr = t.name.as_str().into();
+        let column: Column = match t.builder {
+            Builder::Text(b) => b.finish().into_series().into(),
+            Builder::Date(v) => Int32Chunked::from_iter_options(name.clone(), v.into_iter())
+                .into_series()
+                .into_date()
+                .into(),
+            Builder::Fixed(v) if t.kind == Kind::Money => {
+                let mut out = Vec::with_capacity(v.len());
+                for f in v {
+                    out.push(match f {
+                        Some(f) => Some(f.rescale(money_scale).ok_or_else(|| {
+                            Error::Input(format!(
+                                "column '{}': amount {} does not fit at {} decimal places",
+                                t.name,
+                                f.to_decimal(),
+                                money_scale
+                            ))
+                        })?),
+                        None => None,
+                    });
+                }
+                Int64Chunked::from_iter_options(name.clone(), out.into_iter())
+                    .into_series()
+                    .into()
+            }
+            Builder::Fixed(v) => Float64Chunked::from_iter_options(
+                name.clone(),
+                v.into_iter().map(|f| f.map(Fixed::to_f64)),
+            )
+            .into_series()
+            .into(),
+        };
+        height = column.len();
+        names.push(t.name);
+        columns.push(column.with_name(name));
+    }
+    let df = DataFrame::new(height, columns)?;
+    Ok((df, money_scale, names))
+}
+
+fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
+    if !loaded.has("currency") {
+        if let Some(c) = wanted {
+            loaded.notes.push(format!(
+                "--currency {c}: the data has no currency column; all rows kept"
+            ));
+        }
+        return Ok(());
+    }
+    let ca = loaded.df.column("currency")?.str()?.clone();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut missing = 0usize;
+    for v in ca.iter() {
+        match v {
+            Some(c) => *counts.entry(c.to_uppercase()).or_default() += 1,
+            None => missing += 1,
+        }
+    }
+    let listing = |counts: &BTreeMap<String, usize>| {
+        counts
+            .iter()
+            .map(|(c, n)| format!("{c} ({n} rows)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match wanted {
+        None if counts.len() > 1 => Err(Error::Input(format!(
+            "the data is in more than one currency: {}; amounts are never summed across currencies: choose one with --currency CODE",
+            listing(&counts)
+        ))),
+        None => Ok(()),
+        Some(w) => {
+            let w = w.to_uppercase();
+            if !counts.contains_key(&w) {
+                return Err(Error::Input(format!(
+                    "--currency {w}: no rows in that currency; the data has {}",
+                    listing(&counts)
+                )));
+            }
+            let keep: BooleanChunked = ca
+                .iter()
+                .map(|v| Some(v.is_some_and(|c| c.to_uppercase() == w)))
+                .collect();
+            let dropped = ca.len() - keep.sum().unwrap_or(0) as usize;
+            if dropped > 0 {
+                let mut others: Vec<String> = counts
+                    .iter()
+                    .filter(|(c, _)| **c != w)
+                    .map(|(c, n)| format!("{c}: {n}"))
+                    .collect();
+                if missing > 0 {
+                    others.push(format!("no currency: {missing}"));
+                }
+                loaded.notes.push(format!(
+                    "--currency {w}: left out {dropped} row{} in other currencies ({})",
+                    plural(dropped),
+                    others.join(", ")
+                ));
+                loaded.df = loaded.df.filter(&keep)?;
+                loaded.rows_dropped += dropped;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Warn (not fail) when an id column that should be unique repeats.
+fn note_duplicate_ids(loaded: &mut Loaded, column: &str) -> Result<()> {
+    if !loaded.has(column) {
+        return Ok(());
+    }
+    let dups = loaded
+        .df
+        .clone()
+        .lazy()
+        .filter(col(column).is_not_null())
+        .group_by([col(column)])
+        .agg([len().alias("n")])
+        .filter(col("n").gt(lit(1)))
+        .sort([column], Default::default())
+        .collect()?;
+    if dups.height() == 0 {
+        return Ok(());
+    }
+    let ids = dups.column(column)?.str()?.clone();
+    let examples: Vec<&str> = ids.iter().flatten().take(3).collect();
+    loaded.notes.push(format!(
+        "{} {column} value{} appear on more than one row (e.g. {}); each distinct {column} counts once; pass --dedupe to drop rows identical in every field",
+        dups.height(),
+        plural(dups.height()),
+        examples.join(", ")
+    ));
+    Ok(())
+}
