@@ -183,7 +183,11 @@ impl Customers {
 
 fn group_ranges(group: Option<&[Option<String>]>, n: usize) -> Vec<std::ops::Range<usize>> {
     let Some(g) = group else {
-        return if n == 0 { Vec::new() } else { std::iter::once(0..n).collect() };
+        return if n == 0 {
+            Vec::new()
+        } else {
+            std::iter::once(0..n).collect()
+        };
     };
     let mut out = Vec::new();
     let mut start = 0;

@@ -312,11 +312,9 @@ pub fn customer_table(c: &Customers, scale: u32) -> Table {
     let total: i128 = c.monetary.iter().map(|&v| v as i128).sum();
     let totals = columns
         .iter()
-        .enumerate()
-        .map(|(k, column)| match column.key.as_str() {
+        .map(|column| match column.key.as_str() {
             "monetary" => Cell::Money(money(total, scale)),
             "frequency" => Cell::Int(c.frequency.iter().sum()),
-            _ if k == 0 => Cell::Str(format!("Total ({} customers)", c.len())),
             _ => Cell::Null,
         })
         .collect();

@@ -564,7 +564,7 @@ fn raw_delimited(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(Cursor::new(dprefix).chain(decoded));
+        .from_reader(CrlfToLf::new(Cursor::new(dprefix).chain(decoded)));
 
     let mut record = csv::ByteRecord::new();
     let has_header = rdr
@@ -617,6 +617,75 @@ fn raw_delimited(
         pb.finish_and_clear();
     }
     Ok(meta)
+}
+
+/// Turns CRLF line ends into LF. The csv crate reads both, but it dates a record that follows a
+/// CRLF to the line before, so reported line numbers would be one too low in Excel's exports.
+struct CrlfToLf<R> {
+    inner: R,
+    /// A '\r' held back from the end of the previous chunk (it may start a CRLF).
+    pending_cr: bool,
+    raw: Vec<u8>,
+    ready: Vec<u8>,
+    pos: usize,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner,
+            pending_cr: false,
+            raw: vec![0; 64 * 1024],
+            ready: Vec::with_capacity(64 * 1024),
+            pos: 0,
+        }
+    }
+
+    /// Refill `ready`; false at the end of input.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        self.ready.clear();
+        self.pos = 0;
+        while self.ready.is_empty() {
+            let n = self.inner.read(&mut self.raw)?;
+            if n == 0 {
+                if self.pending_cr {
+                    self.pending_cr = false;
+                    self.ready.push(b'\r');
+                    return Ok(true);
+                }
+                return Ok(false);
+            }
+            let chunk = &self.raw[..n];
+            if self.pending_cr {
+                self.pending_cr = false;
+                if chunk[0] != b'\n' {
+                    self.ready.push(b'\r');
+                }
+            }
+            for (i, &b) in chunk.iter().enumerate() {
+                if b != b'\r' {
+                    self.ready.push(b);
+                } else if i + 1 == n {
+                    self.pending_cr = true;
+                } else if chunk[i + 1] != b'\n' {
+                    self.ready.push(b'\r');
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.ready.len() && !self.fill()? {
+            return Ok(0);
+        }
+        let n = out.len().min(self.ready.len() - self.pos);
+        out[..n].copy_from_slice(&self.ready[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 fn not_utf8(display: &str, line: u64, column: usize) -> Error {
@@ -1006,4 +1075,42 @@ fn note_duplicate_ids(loaded: &mut Loaded, column: &str) -> Result<()> {
         examples.join(", ")
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one byte per call, to cross every chunk boundary.
+    struct OneByte(Cursor<Vec<u8>>);
+    impl Read for OneByte {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = out.len().min(1);
+            self.0.read(&mut out[..n])
+        }
+    }
+
+    fn crlf(input: &[u8], one_byte: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if one_byte {
+            CrlfToLf::new(OneByte(Cursor::new(input.to_vec())))
+                .read_to_end(&mut out)
+                .unwrap();
+        } else {
+            CrlfToLf::new(Cursor::new(input.to_vec()))
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_becomes_lf_and_lone_cr_stays() {
+        for one in [false, true] {
+            assert_eq!(crlf(b"a,b\r\nc,d\r\n", one), b"a,b\nc,d\n");
+            assert_eq!(crlf(b"a\rb\r", one), b"a\rb\r");
+            assert_eq!(crlf(b"\r\r\n\n", one), b"\r\n\n");
+            assert_eq!(crlf(b"", one), b"");
+        }
+    }
 }
