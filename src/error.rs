@@ -16,6 +16,8 @@ pub struct Problem {
     pub column: String,
     /// What went wrong, e.g. `cannot read '12,3a' as money (expected e.g. 1234.56)`.
     pub message: String,
+    /// Later rows of the same file with the same problem in the same column (listed once).
+    pub repeats: usize,
 }
 
 impl fmt::Display for Problem {
@@ -24,7 +26,12 @@ impl fmt::Display for Problem {
             f,
             "{}:{}: column '{}': {}",
             self.file, self.line, self.column, self.message
-        )
+        )?;
+        if self.repeats > 0 {
+            let s = if self.repeats == 1 { "" } else { "s" };
+            write!(f, " (and {} more row{s} like it)", self.repeats)?;
+        }
+        Ok(())
     }
 }
 
@@ -64,8 +71,9 @@ fn format_problems(problems: &[Problem], total: usize) -> String {
         s.push_str("\n  ");
         s.push_str(&p.to_string());
     }
-    if total > problems.len() {
-        s.push_str(&format!("\n  ... and {} more", total - problems.len()));
+    let shown: usize = problems.iter().map(|p| 1 + p.repeats).sum();
+    if total > shown {
+        s.push_str(&format!("\n  ... and {} more", total - shown));
     }
     s.push_str("\n(fix the file, or pass --skip-bad-rows to drop these rows and count them)");
     s

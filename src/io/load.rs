@@ -345,14 +345,22 @@ fn push_row<'a>(
 ) {
     let mut vals: Vec<Val<'a>> = Vec::with_capacity(targets.len());
     let mut bad = false;
+    // Problems are listed once per distinct (file, column, message), with a count of repeats.
     let problem = |col: &mut Collector, column: &str, message: String| {
         col.total_problems += 1;
-        if col.problems.len() < MAX_LISTED_PROBLEMS {
+        if let Some(p) = col
+            .problems
+            .iter_mut()
+            .find(|p| p.column == column && p.message == message && p.file == display)
+        {
+            p.repeats += 1;
+        } else if col.problems.len() < MAX_LISTED_PROBLEMS {
             col.problems.push(Problem {
                 file: display.to_string(),
                 line,
                 column: column.to_string(),
                 message,
+                repeats: 0,
             });
         }
     };

@@ -184,7 +184,8 @@ fn field_lines(fields: &[(Column, Cell)], opts: &RenderOptions) -> Vec<String> {
         }
         t.add_row(vec![
             comfy_table::Cell::new(label),
-            comfy_table::Cell::new(value.as_ref()).set_alignment(alignment(col)),
+            // Values of a key/value block read best left-aligned, whatever their kind.
+            comfy_table::Cell::new(value.as_ref()),
         ]);
     }
     if let Some(width) = opts.width {
@@ -445,7 +446,7 @@ mod tests {
         let want = [
             "Portfolio",
             "",
-            " As of     │ 2024-06-30",
+            " customers │ 120",
             " customers │          120",
             " Revenue   │ 1,234,567.50",
             "",
@@ -467,7 +468,7 @@ mod tests {
     #[test]
     fn summary_zh() {
         let got = lines(&summary(), Lang::Zh, None);
-        assert_eq!(got[3], " 客户数 │          120");
+        assert_eq!(got[3], " 客户数 │ 120");
         assert_eq!(got[4], " 收入   │ 1,234,567.50");
         assert_eq!(got[6], "客户分群");
         assert_eq!(got[9], " 冠军客户     │     10 │   50.00%");
