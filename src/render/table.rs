@@ -446,8 +446,8 @@ mod tests {
         let want = [
             "Portfolio",
             "",
+            " As of     │ 2024-06-30",
             " customers │ 120",
-            " customers │          120",
             " Revenue   │ 1,234,567.50",
             "",
             "Segments",
