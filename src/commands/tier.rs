@@ -151,7 +151,7 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let report = if args.summary {
         summary_report(&customers, &params, args)
     } else {
-        Report::Rows(customer_table(&customers, scale))
+        Report::Rows(customer_table(&customers, params.group.as_deref(), scale))
     };
     Ok(Output { report, notes })
 }
@@ -247,11 +247,16 @@ fn col(key: &str, kind: ColKind, zh: &str) -> Column {
 }
 
 /// The per-customer table.
-pub fn customer_table(c: &Customers, scale: u32) -> Table {
+/// The column of `--by`'s groups keeps the name of what it groups by (`lane`, `Country`).
+fn group_column(name: &str) -> Column {
+    let zh = crate::render::zh_header(name).unwrap_or(name);
+    Column::new(name, ColKind::Text).zh(zh)
+}
+
+pub fn customer_table(c: &Customers, group: Option<&str>, scale: u32) -> Table {
     let mut columns = Vec::new();
-    let group_key = c.group.as_ref().map(|_| "group");
-    if group_key.is_some() {
-        columns.push(col("group", ColKind::Text, "分组"));
+    if let Some(g) = group {
+        columns.push(group_column(g));
     }
     columns.push(col("customer_id", ColKind::Text, "客户编号"));
     if c.customer_name.is_some() {
@@ -336,12 +341,12 @@ fn summary_table(
     label_key: &str,
     label_zh: &str,
     rows: &[rfm::SummaryRow],
-    grouped: bool,
+    group: Option<&str>,
     scale: u32,
 ) -> Table {
     let mut columns = Vec::new();
-    if grouped {
-        columns.push(col("group", ColKind::Text, "分组"));
+    if let Some(g) = group {
+        columns.push(group_column(g));
     }
     columns.extend([
         col(label_key, ColKind::Label, label_zh),
@@ -357,7 +362,7 @@ fn summary_table(
         .iter()
         .map(|r| {
             let mut row = Vec::new();
-            if grouped {
+            if group.is_some() {
                 row.push(r.group.clone().map_or(Cell::Null, Cell::Str));
             }
             row.extend([
@@ -385,7 +390,7 @@ fn summary_table(
 fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
     let scale = params.money_scale;
     let (tiers, segments) = rfm::summarize(c, params);
-    let grouped = c.group.is_some();
+    let group = params.group.as_deref();
     let total: i128 = c.monetary.iter().map(|&v| v as i128).sum();
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Null, Cell::Date);
     let fields = vec![
@@ -440,7 +445,7 @@ fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
                 "tier",
                 "客户等级",
                 &tiers,
-                grouped,
+                group,
                 scale,
             ),
             summary_table(
@@ -450,7 +455,7 @@ fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
                 "segment",
                 "客户分群",
                 &segments,
-                grouped,
+                group,
                 scale,
             ),
         ],

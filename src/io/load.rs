@@ -835,7 +835,13 @@ fn raw_xlsx(input: &Input, opts: &LoadOptions, visitor: &mut dyn RawVisitor) -> 
         .iter()
         .map(|d| text(d).unwrap_or_default().trim().to_string())
         .collect();
-    let wanted = visitor.header(&headers)?;
+    let wanted = visitor.header(&headers).map_err(|e| match e {
+        Error::Input(m) if names.len() > 1 && opts.sheet.is_none() => Error::Input(format!(
+            "{m}\n(read sheet '{sheet}', the first of: {}; choose another with --sheet NAME)",
+            names.join(", ")
+        )),
+        other => other,
+    })?;
     let mut texts: Vec<Vec<Option<String>>> = vec![Vec::new(); wanted.len()];
     let mut height = 0;
     for row in rows {

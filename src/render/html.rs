@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use super::render_impl::{
-    Lang, RenderOptions, column_label, human_row, human_text, human_totals, is_numeric, table_title,
+    Lang, RenderOptions, column_label, human_row, human_text, human_totals, is_numeric,
+    summary_title, table_title,
 };
 use super::{Column, Report, Table};
 
@@ -106,7 +107,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
     let lang = opts.lang;
     let doc_title = match report {
         Report::Rows(table) => table_title(table, lang),
-        Report::Summary { title, .. } => title,
+        Report::Summary { title, .. } => summary_title(title, lang),
     };
     let doc_title = if doc_title.is_empty() {
         "crm-cli"

@@ -9,6 +9,9 @@
 /// ABC classes (`A`, `B`, `C`) are deliberately left untranslated.
 pub fn zh_label(s: &str) -> Option<&'static str> {
     Some(match s {
+        // Report titles.
+        "Customer tiers" => "客户分层",
+        "Inspect" => "文件检查",
         // Customer tiers.
         "VIP" => "VIP客户",
         "Key" => "重点客户",

@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use super::render_impl::{
-    Lang, RenderOptions, column_label, human_row, human_text, human_totals, is_numeric, table_title,
+    Lang, RenderOptions, column_label, human_row, human_text, human_totals, is_numeric,
+    summary_title, table_title,
 };
 use super::{Report, Table};
 
@@ -84,7 +85,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         } => {
             let mut blank = false;
             if !title.is_empty() {
-                writeln!(out, "## {}", escape(title))?;
+                writeln!(out, "## {}", escape(summary_title(title, lang)))?;
                 blank = true;
             }
             if !fields.is_empty() {

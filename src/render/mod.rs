@@ -15,7 +15,7 @@ pub mod parquet;
 mod table;
 
 pub use self::render_impl::{Format, Lang, RenderOptions, render};
-pub use i18n::zh_label;
+pub use i18n::{zh_header, zh_label};
 mod render_impl;
 
 /// How a column's values are shown and aligned.

@@ -208,6 +208,14 @@ pub(super) fn column_label(col: &Column, lang: Lang) -> &str {
 }
 
 /// A table's heading for people.
+/// A summary's title for people: translated with `--lang zh` when the dictionary knows it.
+pub(super) fn summary_title(title: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => super::zh_label(title).unwrap_or(title),
+        Lang::En => title,
+    }
+}
+
 pub(super) fn table_title(table: &Table, lang: Lang) -> &str {
     match (lang, &table.title_zh) {
         (Lang::Zh, Some(zh)) => zh,

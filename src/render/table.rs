@@ -21,7 +21,8 @@ use comfy_table::{
 };
 
 use super::render_impl::{
-    RenderOptions, column_label, human_row, human_text, human_totals, is_numeric, table_title,
+    RenderOptions, column_label, human_row, human_text, human_totals, is_numeric, summary_title,
+    table_title,
 };
 use super::{Cell, ColKind, Column, Report, Table};
 
@@ -228,7 +229,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         } => {
             let mut blocks = Vec::with_capacity(tables.len() + 2);
             if !title.is_empty() {
-                blocks.push(vec![title.clone()]);
+                blocks.push(vec![summary_title(title, opts.lang).to_string()]);
             }
             if !fields.is_empty() {
                 blocks.push(field_lines(fields, opts));
