@@ -136,7 +136,17 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
         group: group.clone(),
         money_scale: scale,
     };
+    let loaded_rows = loaded.df.height();
     let customers = rfm::compute(loaded.df.lazy(), &params)?;
+    let outside = loaded_rows.saturating_sub(customers.rows);
+    if outside > 0
+        && let (Some(start), Some(end)) = (customers.window_start, customers.as_of)
+    {
+        notes.push(format!(
+            "{outside} row{} outside the window {start} to {end} left out",
+            if outside == 1 { "" } else { "s" }
+        ));
+    }
     if params.value == rfm::Value::Margin && customers.rows_without_cost > 0 {
         notes.push(format!(
             "{} row{} without a cost counted with cost 0 in margin",
