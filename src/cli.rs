@@ -100,7 +100,7 @@ pub struct OutputArgs {
     /// Labels of tables and markdown: en or zh (JSON and CSV keep English keys and codes).
     #[arg(long, value_enum, default_value = "en")]
     pub lang: LangArg,
-    /// Show at most N rows of the main table.
+    /// Show at most N rows of each table (totals still cover every row).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// Print nothing on stderr but errors (no notes, no progress bar).

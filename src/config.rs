@@ -27,6 +27,9 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Where it was read from (for messages); empty for the defaults.
+    #[serde(skip)]
+    pub source: String,
     /// field → header.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -73,7 +76,99 @@ pub fn load(explicit: Option<&Path>) -> Result<Config> {
 }
 
 pub fn parse(text: &str, display: &str) -> Result<Config> {
-    toml::from_str(text).map_err(|e| Error::Input(format!("{display}: {e}")))
+    let mut cfg: Config =
+        toml::from_str(text).map_err(|e| Error::Input(format!("{display}: {e}")))?;
+    cfg.source = display.to_string();
+    for field in cfg.columns.keys() {
+        if !crate::io::fields::Dataset::ALL
+            .iter()
+            .any(|d| crate::io::fields::field(*d, field).is_some())
+        {
+            return Err(Error::Input(format!(
+                "{display}: [columns] {field}: no dataset has a field '{field}' (see docs/columns.md)"
+            )));
+        }
+    }
+    Ok(cfg)
+}
+
+/// A setting from the command line or from crm.toml, so that a bad value is reported where it
+/// was written: a flag is a usage error (exit 2), a file entry a bad input (exit 1).
+#[derive(Debug, Clone, Copy)]
+pub struct Setting<'a> {
+    pub value: &'a str,
+    /// The flag (`--pyramid`) or the file entry (`crm.toml: [tier] pyramid`).
+    origin: Origin<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Origin<'a> {
+    Flag(&'a str),
+    File(&'a str, &'a str),
+    Default(&'a str),
+}
+
+impl<'a> Setting<'a> {
+    /// The flag's value, else the file's, else the default.
+    pub fn pick(
+        flag: &'a str,
+        cli: Option<&'a str>,
+        file: Option<&'a str>,
+        cfg: &'a Config,
+        key: &'a str,
+        default: &'a str,
+    ) -> Self {
+        match (cli, file) {
+            (Some(v), _) => Setting {
+                value: v,
+                origin: Origin::Flag(flag),
+            },
+            (None, Some(v)) => Setting {
+                value: v,
+                origin: Origin::File(&cfg.source, key),
+            },
+            (None, None) => Setting {
+                value: default,
+                origin: Origin::Default(flag),
+            },
+        }
+    }
+
+    pub fn from_flag(flag: &'a str, value: &'a str) -> Self {
+        Setting {
+            value,
+            origin: Origin::Flag(flag),
+        }
+    }
+
+    pub fn from_file(cfg: &'a Config, key: &'a str, value: &'a str) -> Self {
+        Setting {
+            value,
+            origin: Origin::File(&cfg.source, key),
+        }
+    }
+
+    /// The same origin with a part of the value (e.g. the list after `r:` in `--bins r:1,2,3,4`).
+    pub fn with_value(self, value: &'a str) -> Self {
+        Setting { value, ..self }
+    }
+
+    /// Where the value was written, for messages: `--pyramid` or `crm.toml: [tier] pyramid`.
+    pub fn origin(&self) -> String {
+        match self.origin {
+            Origin::Flag(f) | Origin::Default(f) => f.to_string(),
+            Origin::File(path, key) => format!("{path}: {key}"),
+        }
+    }
+
+    /// An error about this value: usage error for a flag, input error for a file entry.
+    pub fn error(&self, what: &str) -> Error {
+        let msg = format!("{} '{}': {what}", self.origin(), self.value);
+        match self.origin {
+            Origin::File(..) => Error::Input(msg),
+            _ => Error::Usage(msg),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +188,45 @@ mod tests {
         assert_eq!(segs[0].name, "Top");
         assert_eq!(segs[0].r.as_deref(), Some("5"));
         assert_eq!(segs[0].f, None);
+    }
+
+    #[test]
+    fn unknown_column_fields_are_errors() {
+        let e = parse("[columns]\nrevenu = \"X\"\n", "crm.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no dataset has a field 'revenu'"), "{e}");
+        // a field of any dataset is fine (invoices' amount)
+        assert!(parse("[columns]\namount = \"X\"\n", "crm.toml").is_ok());
+    }
+
+    #[test]
+    fn settings_report_where_they_were_written() {
+        let cfg = parse("", "team.toml").unwrap();
+        let flag = Setting::pick(
+            "--pyramid",
+            Some("x"),
+            Some("y"),
+            &cfg,
+            "[tier] pyramid",
+            "1,4,15",
+        );
+        assert_eq!(flag.value, "x");
+        assert_eq!(flag.error("bad").exit_code(), 2);
+        let file = Setting::pick(
+            "--pyramid",
+            None,
+            Some("y"),
+            &cfg,
+            "[tier] pyramid",
+            "1,4,15",
+        );
+        assert_eq!(file.value, "y");
+        let e = file.error("bad");
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(e.to_string(), "team.toml: [tier] pyramid 'y': bad");
+        let d = Setting::pick("--pyramid", None, None, &cfg, "[tier] pyramid", "1,4,15");
+        assert_eq!(d.value, "1,4,15");
     }
 
     #[test]

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
+use super::activity;
+use super::window::{Window, days};
 use crate::error::{Error, Result};
 use crate::io::load::{date_from_days, days_since_epoch};
 
@@ -200,14 +202,6 @@ fn group_ranges(group: Option<&[Option<String>]>, n: usize) -> Vec<std::ops::Ran
     out
 }
 
-fn days_lit(d: NaiveDate) -> Expr {
-    lit(days_since_epoch(d))
-}
-
-fn day_col() -> Expr {
-    col("ship_date").cast(DataType::Int32)
-}
-
 /// Aggregate shipments per customer and score them.
 ///
 /// `lf` has the loader's columns: `customer_id`, `ship_date`, `revenue`, and optionally
@@ -215,24 +209,12 @@ fn day_col() -> Expr {
 pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     let schema = lf.clone().collect_schema()?;
     let has = |c: &str| schema.contains(c);
-    let mut lf = lf;
-    if let Some(from) = params.from {
-        lf = lf.filter(day_col().gt_eq(days_lit(from)));
-    }
-    if let Some(to) = params.to {
-        lf = lf.filter(day_col().lt_eq(days_lit(to)));
-    }
-    let as_of = match params.as_of {
-        Some(d) => d,
-        None => {
-            let m = lf.clone().select([day_col().max().alias("d")]).collect()?;
-            match m.column("d")?.i32()?.get(0) {
-                Some(d) => date_from_days(d),
-                None => return Err(Error::Input(no_rows_message(params))),
-            }
-        }
+    let window = Window {
+        from: params.from,
+        to: params.to,
+        as_of: params.as_of,
     };
-    lf = lf.filter(day_col().lt_eq(days_lit(as_of)));
+    let (lf, as_of) = window.apply(lf, "ship_date", "shipments")?;
 
     let value = match params.value {
         Value::Revenue => col("revenue"),
@@ -246,15 +228,8 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
         }
     };
     let frequency = match params.frequency {
-        Frequency::Shipments if has("shipment_id") => {
-            col("shipment_id")
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::Int64)
-                + col("shipment_id").null_count().cast(DataType::Int64)
-        }
-        Frequency::Shipments => len().cast(DataType::Int64),
-        Frequency::Days => col("ship_date").n_unique().cast(DataType::Int64),
+        Frequency::Shipments => activity::shipment_count(has("shipment_id")),
+        Frequency::Days => activity::shipping_days(),
     };
     let mut keys = Vec::new();
     if let Some(g) = &params.group {
@@ -262,8 +237,9 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     }
     keys.push(col("customer_id"));
     let mut aggs = vec![
-        day_col().min().alias("first"),
-        day_col().max().alias("last"),
+        activity::first_day().alias("first"),
+        days("ship_date").min().alias("first_row"),
+        activity::last_day().alias("last"),
         frequency.alias("frequency"),
         value.sum().alias("monetary"),
         len().cast(DataType::Int64).alias("rows"),
@@ -286,7 +262,7 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     }
     let agg = lf.group_by(keys).agg(aggs).collect()?;
     if agg.height() == 0 {
-        return Err(Error::Input(no_rows_message(params)));
+        return Err(Error::Input(window.empty_message("shipments")));
     }
 
     let ids: Vec<String> = agg
@@ -345,7 +321,7 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     };
     let window_start = match params.from {
         Some(f) => f,
-        None => date_from_days(first.iter().copied().min().unwrap_or(0)),
+        None => date_from_days(int32("first_row")?.iter().copied().min().unwrap_or(0)),
     };
 
     // Output order: group, monetary descending, id ascending.
@@ -382,19 +358,6 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     };
     score(&mut out, params, as_of, window_start);
     Ok(out)
-}
-
-fn no_rows_message(params: &Params) -> String {
-    let fmt = |d: Option<NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
-    format!(
-        "no shipments in the window [{}, {}]{}",
-        fmt(params.from),
-        fmt(params.to),
-        params
-            .as_of
-            .map(|d| format!(" up to --as-of {d}"))
-            .unwrap_or_default()
-    )
 }
 
 /// Scores, segments, tiers and shares within each group; `c` is already in output order.
@@ -866,7 +829,9 @@ mod tests {
         assert_eq!(c.window_start, Some(d("2024-01-01")));
         assert_eq!(c.customer_id, vec!["B", "A", "C"]);
         assert_eq!(c.monetary, vec![100_000, 1500, -500]);
-        assert_eq!(c.frequency, vec![2, 2, 1]); // A: S1, S2 (S2 twice)
+        // A: S1, S2 (S2 twice); C has only a credit note: no shipment, dates from the note
+        assert_eq!(c.frequency, vec![2, 2, 0]);
+        assert_eq!(c.last_date[2], d("2024-03-01"));
         assert_eq!(c.recency_days, vec![0, 51, 0]);
         assert_eq!(c.first_date[1], d("2024-01-01"));
         assert_eq!(c.last_date[1], d("2024-01-10"));

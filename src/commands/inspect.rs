@@ -42,9 +42,13 @@ struct ColumnStats {
 pub fn run(args: &InspectArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let ds = dataset(args.dataset);
     let inputs = source::resolve_inputs(std::slice::from_ref(&args.file))?;
-    let input = inputs
-        .first()
-        .ok_or_else(|| Error::Usage("inspect takes one file".into()))?;
+    let [input] = inputs.as_slice() else {
+        return Err(Error::Usage(format!(
+            "inspect takes one file; '{}' names {}",
+            args.file,
+            inputs.len()
+        )));
+    };
     let opts = load_options(&args.input, cfg, ds, progress)?;
     let mut v = Inspector {
         ds,
@@ -54,6 +58,7 @@ pub fn run(args: &InspectArgs, cfg: &Config, progress: bool) -> Result<Output> {
         headers: Vec::new(),
         stats: Vec::new(),
         kinds: Vec::new(),
+        required: Vec::new(),
         resolution: None,
         mapping_error: None,
     };
@@ -202,6 +207,8 @@ struct Inspector<'a> {
     headers: Vec<String>,
     stats: Vec<ColumnStats>,
     kinds: Vec<Option<Kind>>,
+    /// Columns that feed a required field: an empty value there is a problem.
+    required: Vec<bool>,
     resolution: Option<fields::Resolution>,
     mapping_error: Option<String>,
 }
@@ -219,10 +226,13 @@ impl RawVisitor for Inspector<'_> {
             })
             .collect();
         self.kinds = vec![None; h.len()];
+        self.required = vec![false; h.len()];
         match fields::resolve(self.ds, h, self.overrides) {
             Ok(r) => {
                 for m in &r.mapped {
                     self.kinds[m.column] = Some(m.kind);
+                    self.required[m.column] =
+                        fields::field(self.ds, m.field).is_some_and(|f| f.required);
                 }
                 self.resolution = Some(r);
             }
@@ -234,6 +244,14 @@ impl RawVisitor for Inspector<'_> {
     fn row(&mut self, line: u64, cells: &[Option<&str>]) {
         for (i, s) in self.stats.iter_mut().enumerate() {
             let raw = cells.get(i).copied().flatten().unwrap_or("");
+            if self.required[i] && raw.trim().is_empty() {
+                s.problems += 1;
+                if s.examples.len() < EXAMPLES {
+                    s.examples
+                        .push(format!("line {line}: empty value in a required field"));
+                }
+                continue;
+            }
             observe(s, self.kinds[i], line, raw, self.number, &self.date);
         }
     }

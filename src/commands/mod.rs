@@ -9,10 +9,11 @@ use rust_decimal::Decimal;
 
 use crate::cli::InputArgs;
 use crate::config::Config;
+use crate::config::Setting;
 use crate::error::{Error, Result};
 use crate::io::encoding::Encoding;
 use crate::io::fields::{self, Dataset};
-use crate::io::load::LoadOptions;
+use crate::io::load::{LoadOptions, Loaded};
 use crate::io::parse::{self, DateFormat, NumberFormat};
 use crate::render::Report;
 
@@ -58,6 +59,14 @@ pub fn load_options(
             return Err(Error::Usage(format!("--map takes FIELD=HEADER, got '{m}'")));
         };
         let f = f.trim().to_string();
+        if fields::field(dataset, &f).is_none() {
+            let names: Vec<&str> = fields::fields(dataset).iter().map(|s| s.name).collect();
+            return Err(Error::Usage(format!(
+                "--map {m}: {} has no field '{f}'; its fields: {}",
+                dataset.name(),
+                names.join(", ")
+            )));
+        }
         overrides.retain(|(of, _)| *of != f);
         overrides.push((f, h.trim().to_string()));
     }
@@ -94,14 +103,10 @@ pub fn date_arg(flag: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
     }
 }
 
-/// A comma-separated list of decimals, e.g. `--pyramid 1,4,15`.
-pub fn decimal_list(flag: &str, s: &str, n: usize) -> Result<Vec<Decimal>> {
-    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-    let bad = || {
-        Error::Usage(format!(
-            "{flag} takes {n} comma-separated numbers, got '{s}'"
-        ))
-    };
+/// A comma-separated list of `n` decimals, e.g. `--pyramid 1,4,15`.
+pub fn decimal_list(setting: Setting<'_>, n: usize) -> Result<Vec<Decimal>> {
+    let parts: Vec<&str> = setting.value.split(',').map(str::trim).collect();
+    let bad = || setting.error(&format!("expected {n} comma-separated numbers"));
     if parts.len() != n {
         return Err(bad());
     }
@@ -112,6 +117,56 @@ pub fn decimal_list(flag: &str, s: &str, n: usize) -> Result<Vec<Decimal>> {
             _ => Err(bad()),
         })
         .collect()
+}
+
+/// A column to group by (`--by`, `--within`): a text field of the dataset (matched like a
+/// header: `Lane`, `lane`, `航线` all name `lane`), or any other column by its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupColumn {
+    /// The column's name in the loaded frame.
+    pub name: String,
+    /// The canonical field, when it is one.
+    pub field: Option<&'static str>,
+}
+
+pub fn group_column(flag: &str, name: &str, dataset: Dataset) -> Result<GroupColumn> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::Usage(format!("{flag} needs a column name")));
+    }
+    let norm = fields::normalize_header(name);
+    let spec = fields::fields(dataset).iter().find(|f| {
+        fields::normalize_header(f.name) == norm
+            || f.aliases
+                .iter()
+                .any(|a| fields::normalize_header(a) == norm)
+    });
+    match spec {
+        Some(f) if f.kind == fields::Kind::Text => Ok(GroupColumn {
+            name: f.name.to_string(),
+            field: Some(f.name),
+        }),
+        Some(f) => Err(Error::Usage(format!(
+            "{flag} {name}: '{}' is a {} field; group by a text column such as lane, origin, destination or mode",
+            f.name,
+            f.kind.name()
+        ))),
+        None => Ok(GroupColumn {
+            name: name.to_string(),
+            field: None,
+        }),
+    }
+}
+
+/// After loading: the group column must be in the data.
+pub fn check_group_loaded(flag: &str, g: &GroupColumn, loaded: &Loaded) -> Result<()> {
+    if loaded.has(&g.name) {
+        return Ok(());
+    }
+    Err(Error::Input(format!(
+        "{flag} {}: the data has no column for it; map one with --map {}=HEADER",
+        g.name, g.name
+    )))
 }
 
 /// Money in minor units at `scale`, rounded up (so `v ≥ t` on minor units means value ≥ t).

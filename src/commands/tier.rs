@@ -3,12 +3,15 @@
 use polars::prelude::IntoLazy;
 use rust_decimal::Decimal;
 
-use super::{Output, date_arg, decimal_list, load_options, minor_units_ceil, money};
+use super::{
+    GroupColumn, Output, check_group_loaded, date_arg, decimal_list, group_column, load_options,
+    minor_units_ceil, money,
+};
 use crate::analytics::rfm::{self, Bins, Customers, Params, SegmentRule, Tiering};
 use crate::cli::{FrequencyArg, ScoresArg, TierArgs, TierByArg, ValueArg};
-use crate::config::{Config, SegmentConfig};
+use crate::config::{Config, Setting};
 use crate::error::{Error, Result};
-use crate::io::fields::Dataset;
+use crate::io::fields::{Dataset, Kind};
 use crate::io::load::{self, Request};
 use crate::io::source;
 use crate::render::{Cell, ColKind, Column, Report, Table};
@@ -22,38 +25,10 @@ const FIELDS: &[&str] = &[
     "revenue",
     "cost",
 ];
-/// Group columns that are canonical fields.
-const GROUP_FIELDS: &[&str] = &[
-    "lane",
-    "origin",
-    "destination",
-    "mode",
-    "status",
-    "currency",
-];
-
 pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
+    // Resolve every option before reading data, so usage errors come first.
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
-    let mut fields: Vec<&'static str> = FIELDS.to_vec();
-    let mut extra = Vec::new();
-    let group = args.by.as_ref().map(|b| {
-        let b = b.trim().to_string();
-        match GROUP_FIELDS.iter().find(|f| **f == b) {
-            Some(f) => {
-                fields.push(f);
-            }
-            None => extra.push(b.clone()),
-        }
-        b
-    });
-    let req = Request {
-        dataset: Dataset::Shipments,
-        fields: &fields,
-        extra_columns: &extra,
-    };
-
-    // Resolve every option before reading data, so usage errors come first.
     let from = date_arg("--from", args.from.as_deref())?;
     let to = date_arg("--to", args.to.as_deref())?;
     let as_of = date_arg("--as-of", args.as_of.as_deref())?;
@@ -62,24 +37,92 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     {
         return Err(Error::Usage(format!("--from {f} is after --to {t}")));
     }
-    let segments = segment_rules(cfg.tier.segments.as_deref())?;
-    let pyramid = args
-        .pyramid
-        .as_deref()
-        .or(cfg.tier.pyramid.as_deref())
-        .unwrap_or("1,4,15");
-    let thresholds = args
-        .thresholds
-        .as_deref()
-        .or(cfg.tier.thresholds.as_deref())
-        .unwrap_or("500000,100000");
-    let bin_specs: Vec<String> = if args.bins.is_empty() {
+    let group = match &args.by {
+        Some(b) => {
+            let g = group_column("--by", b, Dataset::Shipments)?;
+            if g.field == Some("customer_name") {
+                return Err(Error::Usage(
+                    "--by customer_name: tiers are per customer already; group by lane, origin, destination, mode or another column".into(),
+                ));
+            }
+            Some(g)
+        }
+        None => None,
+    };
+    let segments = segment_rules(cfg)?;
+    let tier_cfg = &cfg.tier;
+    let tiering = match args.tier_by {
+        TierByArg::Pyramid => {
+            let s = Setting::pick(
+                "--pyramid",
+                args.pyramid.as_deref(),
+                tier_cfg.pyramid.as_deref(),
+                cfg,
+                "[tier] pyramid",
+                "1,4,15",
+            );
+            let p = decimal_list(s, 3)?;
+            if p.iter().any(|x| x.is_sign_negative())
+                || p.iter().sum::<Decimal>() > Decimal::from(100)
+            {
+                return Err(s.error("percentages must be ≥ 0 and add up to at most 100"));
+            }
+            TieringSpec::Pyramid([p[0], p[0] + p[1], p[0] + p[1] + p[2]])
+        }
+        TierByArg::Spend => {
+            let s = Setting::pick(
+                "--thresholds",
+                args.thresholds.as_deref(),
+                tier_cfg.thresholds.as_deref(),
+                cfg,
+                "[tier] thresholds",
+                "500000,100000",
+            );
+            let t = decimal_list(s, 2)?;
+            if t[0] < t[1] {
+                return Err(s.error("the Large threshold comes first and must be ≥ the Medium one"));
+            }
+            TieringSpec::Spend(t[0], t[1])
+        }
+    };
+    let bin_texts: Vec<String> = if args.bins.is_empty() {
         cfg.tier.bins.clone()
     } else {
         args.bins.clone()
     };
+    let bins = if args.bins.is_empty() {
+        let specs: Vec<Setting<'_>> = tier_cfg
+            .bins
+            .iter()
+            .map(|b| Setting::from_file(cfg, "[tier] bins", b))
+            .collect();
+        parse_bins(&specs)?
+    } else {
+        let specs: Vec<Setting<'_>> = args
+            .bins
+            .iter()
+            .map(|b| Setting::from_flag("--bins", b))
+            .collect();
+        parse_bins(&specs)?
+    };
 
+    let mut fields: Vec<&'static str> = FIELDS.to_vec();
+    let mut extra = Vec::new();
+    match &group {
+        Some(GroupColumn { field: Some(f), .. }) => fields.push(f),
+        Some(g) => extra.push((g.name.clone(), Kind::Text)),
+        None => {}
+    }
+    let req = Request {
+        dataset: Dataset::Shipments,
+        fields: &fields,
+        extra_columns: &extra,
+        exact: &[],
+    };
     let loaded = load::load(&inputs, &req, &opts)?;
+    if let Some(g) = &group {
+        check_group_loaded("--by", g, &loaded)?;
+    }
     let scale = loaded.money_scale;
     let mut notes = loaded.notes.clone();
     for j in rfm::unreachable_rules(&segments) {
@@ -104,36 +147,24 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
             ScoresArg::Percentile => rfm::ScoreMethod::Percentile,
             ScoresArg::Rank => rfm::ScoreMethod::Rank,
         },
-        bins: parse_bins(&bin_specs, scale)?,
-        segments,
-        tiering: match args.tier_by {
-            TierByArg::Pyramid => {
-                let p = decimal_list("--pyramid", pyramid, 3)?;
-                if p.iter().any(|x| x.is_sign_negative())
-                    || p.iter().sum::<Decimal>() > Decimal::from(100)
-                {
-                    return Err(Error::Usage(format!(
-                        "--pyramid {pyramid}: percentages must be ≥ 0 and add up to at most 100"
-                    )));
-                }
-                Tiering::Pyramid {
-                    cum_pct: [p[0], p[0] + p[1], p[0] + p[1] + p[2]],
-                }
-            }
-            TierByArg::Spend => {
-                let t = decimal_list("--thresholds", thresholds, 2)?;
-                if t[0] < t[1] {
-                    return Err(Error::Usage(format!(
-                        "--thresholds {thresholds}: the Large threshold comes first and must be ≥ the Medium one"
-                    )));
-                }
-                Tiering::Spend {
-                    large: minor_units_ceil(t[0], scale),
-                    medium: minor_units_ceil(t[1], scale),
-                }
-            }
+        bins: Bins {
+            r: bins.r,
+            f: bins.f,
+            m: bins.m.map(|m| {
+                m.map(|v| {
+                    minor_units_ceil(v, scale).clamp(i64::MIN as i128, i64::MAX as i128) as i64
+                })
+            }),
         },
-        group: group.clone(),
+        segments,
+        tiering: match tiering {
+            TieringSpec::Pyramid(cum_pct) => Tiering::Pyramid { cum_pct },
+            TieringSpec::Spend(large, medium) => Tiering::Spend {
+                large: minor_units_ceil(large, scale),
+                medium: minor_units_ceil(medium, scale),
+            },
+        },
+        group: group.as_ref().map(|g| g.name.clone()),
         money_scale: scale,
     };
     let loaded_rows = loaded.df.height();
@@ -159,94 +190,98 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
         ));
     }
     let report = if args.summary {
-        summary_report(&customers, &params, args)
+        summary_report(&customers, &params, args, &bin_texts)
     } else {
         Report::Rows(customer_table(&customers, params.group.as_deref(), scale))
     };
     Ok(Output { report, notes })
 }
 
-/// Segment rules from crm.toml, or the defaults.
-fn segment_rules(cfg: Option<&[SegmentConfig]>) -> Result<Vec<SegmentRule>> {
-    let Some(rules) = cfg else {
-        return Ok(rfm::default_segments());
-    };
-    rules
-        .iter()
-        .map(|s| {
-            let range = |dim: &str, v: Option<&str>| -> Result<(u8, u8)> {
-                let v = v.unwrap_or("1-5").trim();
-                let bad = || {
-                    Error::Input(format!(
-                        "crm.toml segment '{}': {dim} = '{v}' is not a score range like \"4-5\" or \"3\"",
-                        s.name
-                    ))
-                };
-                let (a, b) = v.split_once('-').unwrap_or((v, v));
-                let a: u8 = a.trim().parse().map_err(|_| bad())?;
-                let b: u8 = b.trim().parse().map_err(|_| bad())?;
-                if !(1..=5).contains(&a) || !(1..=5).contains(&b) || a > b {
-                    return Err(bad());
-                }
-                Ok((a, b))
-            };
-            Ok(SegmentRule {
-                name: s.name.clone(),
-                r: range("r", s.r.as_deref())?,
-                f: range("f", s.f.as_deref())?,
-                m: range("m", s.m.as_deref())?,
-            })
-        })
-        .collect()
+/// Tiering as parsed from the options, before the data's money scale is known.
+enum TieringSpec {
+    Pyramid([Decimal; 3]),
+    Spend(Decimal, Decimal),
 }
 
-/// `--bins r:30,90,180,365` etc.; monetary thresholds are money, converted to minor units.
-fn parse_bins(specs: &[String], scale: u32) -> Result<Bins> {
-    let mut bins = Bins::default();
-    for spec in specs {
-        let Some((dim, list)) = spec.split_once(':') else {
-            return Err(Error::Usage(format!(
-                "--bins takes DIM:T1,T2,T3,T4 with DIM r, f or m, got '{spec}'"
-            )));
+/// Fixed thresholds as parsed: whole days/counts for R and F, money for M.
+#[derive(Default)]
+struct BinSpecs {
+    r: Option<[i64; 4]>,
+    f: Option<[i64; 4]>,
+    m: Option<[Decimal; 4]>,
+}
+
+/// Segment rules from crm.toml, or the defaults.
+fn segment_rules(cfg: &Config) -> Result<Vec<SegmentRule>> {
+    let Some(rules) = cfg.tier.segments.as_deref() else {
+        return Ok(rfm::default_segments());
+    };
+    let mut out: Vec<SegmentRule> = Vec::new();
+    for s in rules {
+        let range = |dim: &str, v: Option<&str>| -> Result<(u8, u8)> {
+            let v = v.unwrap_or("1-5").trim();
+            let bad = || {
+                Error::Input(format!(
+                    "{}: segment '{}': {dim} = '{v}' is not a score range like \"4-5\" or \"3\"",
+                    cfg.source, s.name
+                ))
+            };
+            let (a, b) = v.split_once('-').unwrap_or((v, v));
+            let a: u8 = a.trim().parse().map_err(|_| bad())?;
+            let b: u8 = b.trim().parse().map_err(|_| bad())?;
+            if !(1..=5).contains(&a) || !(1..=5).contains(&b) || a > b {
+                return Err(bad());
+            }
+            Ok((a, b))
         };
-        let values = decimal_list(&format!("--bins {dim}"), list, 4)?;
-        if values.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(Error::Usage(format!(
-                "--bins {spec}: thresholds must be strictly ascending"
+        let name = s.name.trim();
+        if name.is_empty() || name == rfm::OTHERS || out.iter().any(|r| r.name == name) {
+            return Err(Error::Input(format!(
+                "{}: segment '{name}': names must be non-empty, unique and not '{}'",
+                cfg.source,
+                rfm::OTHERS
             )));
         }
-        let to_arr = |v: Vec<i64>| -> [i64; 4] { [v[0], v[1], v[2], v[3]] };
-        match dim.trim().to_ascii_lowercase().as_str() {
-            "r" | "recency" | "f" | "frequency" => {
-                if values.iter().any(|v| !v.fract().is_zero()) {
-                    return Err(Error::Usage(format!(
-                        "--bins {spec}: recency and frequency thresholds are whole numbers"
-                    )));
+        out.push(SegmentRule {
+            name: name.to_string(),
+            r: range("r", s.r.as_deref())?,
+            f: range("f", s.f.as_deref())?,
+            m: range("m", s.m.as_deref())?,
+        });
+    }
+    Ok(out)
+}
+
+/// `--bins r:30,90,180,365` etc.
+fn parse_bins(specs: &[Setting<'_>]) -> Result<BinSpecs> {
+    let mut bins = BinSpecs::default();
+    for spec in specs {
+        let Some((dim, list)) = spec.value.split_once(':') else {
+            return Err(spec.error("expected DIM:T1,T2,T3,T4 with DIM r, f or m"));
+        };
+        let dim = dim.trim().to_ascii_lowercase();
+        let values = decimal_list(spec.with_value(list), 4)?;
+        if values.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(spec.error("thresholds must be strictly ascending"));
+        }
+        let whole = || -> Result<[i64; 4]> {
+            let mut out = [0i64; 4];
+            for (o, v) in out.iter_mut().zip(&values) {
+                if !v.fract().is_zero() {
+                    return Err(spec.error("recency and frequency thresholds are whole numbers"));
                 }
-                let ints: Vec<i64> = values
-                    .iter()
-                    .map(|v| v.trunc().try_into().unwrap_or(i64::MAX))
-                    .collect();
-                if dim.starts_with('r') || dim.starts_with('R') {
-                    bins.r = Some(to_arr(ints));
-                } else {
-                    bins.f = Some(to_arr(ints));
-                }
+                *o = v
+                    .trunc()
+                    .try_into()
+                    .map_err(|_| spec.error("threshold too large"))?;
             }
-            "m" | "monetary" => {
-                let minor: Vec<i64> = values
-                    .iter()
-                    .map(|v| {
-                        minor_units_ceil(*v, scale).clamp(i64::MIN as i128, i64::MAX as i128) as i64
-                    })
-                    .collect();
-                bins.m = Some(to_arr(minor));
-            }
-            _ => {
-                return Err(Error::Usage(format!(
-                    "--bins: unknown dimension '{dim}' (use r, f or m)"
-                )));
-            }
+            Ok(out)
+        };
+        match dim.as_str() {
+            "r" | "recency" => bins.r = Some(whole()?),
+            "f" | "frequency" => bins.f = Some(whole()?),
+            "m" | "monetary" => bins.m = Some([values[0], values[1], values[2], values[3]]),
+            _ => return Err(spec.error("unknown dimension (use r, f or m)")),
         }
     }
     Ok(bins)
@@ -258,7 +293,7 @@ fn col(key: &str, kind: ColKind, zh: &str) -> Column {
 
 /// The per-customer table.
 /// The column of `--by`'s groups keeps the name of what it groups by (`lane`, `Country`).
-fn group_column(name: &str) -> Column {
+fn group_header(name: &str) -> Column {
     let zh = crate::render::zh_header(name).unwrap_or(name);
     Column::new(name, ColKind::Text).zh(zh)
 }
@@ -266,7 +301,7 @@ fn group_column(name: &str) -> Column {
 pub fn customer_table(c: &Customers, group: Option<&str>, scale: u32) -> Table {
     let mut columns = Vec::new();
     if let Some(g) = group {
-        columns.push(group_column(g));
+        columns.push(group_header(g));
     }
     columns.push(col("customer_id", ColKind::Text, "客户编号"));
     if c.customer_name.is_some() {
@@ -356,7 +391,7 @@ fn summary_table(
 ) -> Table {
     let mut columns = Vec::new();
     if let Some(g) = group {
-        columns.push(group_column(g));
+        columns.push(group_header(g));
     }
     columns.extend([
         col(label_key, ColKind::Label, label_zh),
@@ -397,7 +432,7 @@ fn summary_table(
     }
 }
 
-fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
+fn summary_report(c: &Customers, params: &Params, args: &TierArgs, bins: &[String]) -> Report {
     let scale = params.money_scale;
     let (tiers, segments) = rfm::summarize(c, params);
     let group = params.group.as_deref();
@@ -411,7 +446,12 @@ fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
         ),
         (
             col("customers", ColKind::Int, "客户数"),
-            Cell::Int(c.len() as i64),
+            Cell::Int(
+                c.customer_id
+                    .iter()
+                    .collect::<std::collections::HashSet<_>>()
+                    .len() as i64,
+            ),
         ),
         (col("rows", ColKind::Int, "行数"), Cell::Int(c.rows as i64)),
         (
@@ -444,6 +484,22 @@ fn summary_report(c: &Customers, params: &Params, args: &TierArgs) -> Report {
             }),
         ),
     ];
+    let mut fields = fields;
+    let text = |v: Option<String>| v.map_or(Cell::Null, Cell::Str);
+    fields.extend([
+        (
+            col("frequency", ColKind::Text, "频次口径"),
+            Cell::Str(match params.frequency {
+                rfm::Frequency::Shipments => "shipments".into(),
+                rfm::Frequency::Days => "days".into(),
+            }),
+        ),
+        (col("by", ColKind::Text, "分组"), text(params.group.clone())),
+        (
+            col("bins", ColKind::Text, "固定阈值"),
+            text((!bins.is_empty()).then(|| bins.join(" "))),
+        ),
+    ]);
     Report::Summary {
         title: "Customer tiers".into(),
         fields,

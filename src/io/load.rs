@@ -62,8 +62,12 @@ pub struct Request<'a> {
     pub dataset: Dataset,
     /// Canonical fields the command uses (required fields are always loaded).
     pub fields: &'a [&'static str],
-    /// Extra columns by header name (e.g. `--by Country`), loaded as text under that name.
-    pub extra_columns: &'a [String],
+    /// Extra columns by header name (e.g. `--by Country`), loaded under that name as the given
+    /// kind (Text, or Money for an exact numeric measure).
+    pub extra_columns: &'a [(String, Kind)],
+    /// Number fields (teu, weight_kg, quantity) to load exactly, like money: Int64 minor units at
+    /// [`Loaded::money_scale`] instead of Float64.
+    pub exact: &'a [&'static str],
 }
 
 /// One input file as read.
@@ -82,8 +86,12 @@ pub struct FileInfo {
 #[derive(Debug)]
 pub struct Loaded {
     pub df: DataFrame,
-    /// Money columns hold `value × 10^money_scale` as Int64.
+    /// Money fields (revenue, cost, amount, ...) hold `value × 10^money_scale` as Int64: one
+    /// scale, the most decimals written in any of them.
     pub money_scale: u32,
+    /// The scale of every exact (Int64 minor units) column: money fields, exact numbers, extra
+    /// money columns.
+    pub scales: BTreeMap<String, u32>,
     /// Columns present in `df` (canonical fields, then extra columns).
     pub columns: Vec<String>,
     /// Revenue was computed as quantity × unit_price (a line-item export).
@@ -121,6 +129,11 @@ struct Target {
     /// Column name in the output (field name or the extra column's header).
     name: String,
     kind: Kind,
+    /// Money fields share one scale (so revenue − cost is exact); exact numbers and extra
+    /// columns keep their own.
+    shared_scale: bool,
+    /// quantity/unit_price loaded only to derive revenue in line-item exports.
+    only_for_revenue: bool,
     /// Field name when this is a canonical field.
     field: Option<&'static str>,
     required: bool,
@@ -203,10 +216,16 @@ pub fn load(inputs: &[Input], req: &Request<'_>, opts: &LoadOptions) -> Result<L
         ));
     }
 
-    let (df, money_scale, columns) = finish(targets)?;
+    let Finished {
+        df,
+        money_scale,
+        scales,
+        columns,
+    } = finish(targets)?;
     let mut loaded = Loaded {
         df,
         money_scale,
+        scales,
         columns,
         line_items,
         files,
@@ -239,25 +258,34 @@ fn build_targets(req: &Request<'_>) -> Vec<Target> {
         if !(wanted || for_revenue || spec.name == "currency") {
             continue;
         }
+        let kind = if spec.kind == Kind::Number && req.exact.contains(&spec.name) {
+            Kind::Money
+        } else {
+            spec.kind
+        };
         targets.push(Target {
             name: spec.name.to_string(),
-            kind: spec.kind,
+            kind,
+            shared_scale: spec.kind == Kind::Money,
+            only_for_revenue: for_revenue && !wanted,
             field: Some(spec.name),
             required: spec.required,
-            builder: new_builder(spec.name, spec.kind),
+            builder: new_builder(spec.name, kind),
             seen: false,
         });
     }
-    for extra in req.extra_columns {
+    for (extra, kind) in req.extra_columns {
         if targets.iter().any(|t| &t.name == extra) {
             continue;
         }
         targets.push(Target {
             name: extra.clone(),
-            kind: Kind::Text,
+            kind: *kind,
+            shared_scale: false,
+            only_for_revenue: false,
             field: None,
             required: false,
-            builder: new_builder(extra, Kind::Text),
+            builder: new_builder(extra, *kind),
             seen: false,
         });
     }
@@ -287,6 +315,12 @@ fn plan_file(
         let slot = match t.field {
             Some(f) => resolution.get(f).map(|m| (m.column, m.header.clone())),
             None => find_header(headers, &t.name).map(|i| (i, headers[i].clone())),
+        };
+        // Line-item fields are not read at all when the file has a revenue column.
+        let slot = if t.only_for_revenue && resolution.get("revenue").is_some() {
+            None
+        } else {
+            slot
         };
         if t.field.is_none() && slot.is_none() {
             return Err(Error::Input(format!(
@@ -746,8 +780,16 @@ fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
     let texts: Vec<Vec<Option<String>>> = names
         .iter()
         .map(|name| {
-            let s = df
-                .column(name.as_str())?
+            let c = df.column(name.as_str())?;
+            let c = if c.dtype().is_float() {
+                // Same rounding as spreadsheet floats (see `float_text`).
+                let f = c.cast(&DataType::Float64)?;
+                let v: Vec<Option<String>> = f.f64()?.iter().map(|v| v.map(float_text)).collect();
+                return Ok(v);
+            } else {
+                c
+            };
+            let s = c
                 .cast(&DataType::String)
                 .map_err(|e| Error::Input(format!("{display}: column '{name}': {e}")))?;
             Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
@@ -760,6 +802,21 @@ fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
         df.height(),
         visitor,
     ))
+}
+
+/// A spreadsheet float as text: rounded to 10 decimals, so binary artefacts of formulas
+/// (`0.30000000000000004`) read as the number a person sees (`0.3`).
+fn float_text(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    let s = format!("{f:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Feed column-wise text cells to `on_row` (header = row 1).
@@ -818,7 +875,7 @@ fn raw_xlsx(input: &Input, opts: &LoadOptions, visitor: &mut dyn RawVisitor) -> 
             Data::Empty => None,
             Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
             Data::Int(i) => Some(i.to_string()),
-            Data::Float(f) => Some(f.to_string()),
+            Data::Float(f) => Some(float_text(*f)),
             Data::Bool(b) => Some(b.to_string()),
             Data::DateTime(dt) => dt
                 .as_datetime()
@@ -938,10 +995,14 @@ fn read_file(
 }
 
 /// Build the DataFrame: money columns rescaled to one common scale.
-fn finish(targets: Vec<Target>) -> Result<(DataFrame, u32, Vec<String>)> {
+fn finish(targets: Vec<Target>) -> Result<Finished> {
+    let own_scale = |t: &Target| match &t.builder {
+        Builder::Fixed(v) => v.iter().flatten().map(|f| f.scale).max().unwrap_or(0),
+        _ => 0,
+    };
     let money_scale = targets
         .iter()
-        .filter(|t| t.kind == Kind::Money)
+        .filter(|t| t.kind == Kind::Money && t.shared_scale)
         .filter_map(|t| match &t.builder {
             Builder::Fixed(v) => v.iter().flatten().map(|f| f.scale).max(),
             _ => None,
@@ -950,10 +1011,19 @@ fn finish(targets: Vec<Target>) -> Result<(DataFrame, u32, Vec<String>)> {
         .unwrap_or(0);
     let mut columns = Vec::new();
     let mut names = Vec::new();
+    let mut scales = BTreeMap::new();
     let mut height = 0;
     for t in targets {
         if !t.seen {
             continue;
+        }
+        let scale = if t.shared_scale {
+            money_scale
+        } else {
+            own_scale(&t)
+        };
+        if t.kind == Kind::Money {
+            scales.insert(t.name.clone(), scale);
         }
         let name: PlSmallStr = t.name.as_str().into();
         let column: Column = match t.builder {
@@ -966,12 +1036,12 @@ fn finish(targets: Vec<Target>) -> Result<(DataFrame, u32, Vec<String>)> {
                 let mut out = Vec::with_capacity(v.len());
                 for f in v {
                     out.push(match f {
-                        Some(f) => Some(f.rescale(money_scale).ok_or_else(|| {
+                        Some(f) => Some(f.rescale(scale).ok_or_else(|| {
                             Error::Input(format!(
                                 "column '{}': amount {} does not fit at {} decimal places",
                                 t.name,
                                 f.to_decimal(),
-                                money_scale
+                                scale
                             ))
                         })?),
                         None => None,
@@ -993,7 +1063,19 @@ fn finish(targets: Vec<Target>) -> Result<(DataFrame, u32, Vec<String>)> {
         columns.push(column.with_name(name));
     }
     let df = DataFrame::new(height, columns)?;
-    Ok((df, money_scale, names))
+    Ok(Finished {
+        df,
+        money_scale,
+        scales,
+        columns: names,
+    })
+}
+
+struct Finished {
+    df: DataFrame,
+    money_scale: u32,
+    scales: BTreeMap<String, u32>,
+    columns: Vec<String>,
 }
 
 fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
@@ -1083,9 +1165,9 @@ fn note_duplicate_ids(loaded: &mut Loaded, column: &str) -> Result<()> {
     let ids = dups.column(column)?.str()?.clone();
     let examples: Vec<&str> = ids.iter().flatten().take(3).collect();
     loaded.notes.push(format!(
-        "{} {column} value{} appear on more than one row (e.g. {}); each distinct {column} counts once; pass --dedupe to drop rows identical in every field",
+        "{} {column} value{} on more than one row (e.g. {}); each distinct {column} counts once; pass --dedupe to drop rows identical in every field",
         dups.height(),
-        plural(dups.height()),
+        if dups.height() == 1 { " appears" } else { "s appear" },
         examples.join(", ")
     ));
     Ok(())
@@ -1116,6 +1198,16 @@ mod tests {
                 .unwrap();
         }
         out
+    }
+
+    #[test]
+    fn spreadsheet_floats_lose_binary_artefacts() {
+        assert_eq!(float_text(0.1 + 0.2), "0.3");
+        assert_eq!(float_text(54227.5), "54227.5");
+        assert_eq!(float_text(1234.56), "1234.56");
+        assert_eq!(float_text(45296.0), "45296");
+        assert_eq!(float_text(-0.0), "0");
+        assert_eq!(float_text(-12.25), "-12.25");
     }
 
     #[test]

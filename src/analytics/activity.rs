@@ -1,0 +1,47 @@
+//! What counts as a shipment: a row with revenue ≥ 0. Credit notes (negative revenue) change
+//! what a customer is worth, never how often or how recently they shipped.
+
+use polars::prelude::*;
+
+use super::window::days;
+
+/// True for rows that are shipments (revenue ≥ 0), false for credit notes.
+pub fn is_shipment() -> Expr {
+    col("revenue").gt_eq(lit(0i64))
+}
+
+/// Number of shipments in a group: distinct `shipment_id` among shipment rows (a row without an
+/// id counts as its own shipment), or shipment rows when there is no id column.
+pub fn shipment_count(has_id: bool) -> Expr {
+    if has_id {
+        let ids = col("shipment_id").filter(is_shipment());
+        ids.clone().drop_nulls().n_unique().cast(DataType::Int64)
+            + ids.null_count().cast(DataType::Int64)
+    } else {
+        is_shipment().cast(DataType::Int64).sum()
+    }
+}
+
+/// Distinct shipping days among shipment rows.
+pub fn shipping_days() -> Expr {
+    col("ship_date")
+        .filter(is_shipment())
+        .n_unique()
+        .cast(DataType::Int64)
+}
+
+/// First and last shipping day (days since epoch) among shipment rows; a customer with only
+/// credit notes falls back to the dates of those.
+pub fn first_day() -> Expr {
+    days("ship_date")
+        .filter(is_shipment())
+        .min()
+        .fill_null(days("ship_date").min())
+}
+
+pub fn last_day() -> Expr {
+    days("ship_date")
+        .filter(is_shipment())
+        .max()
+        .fill_null(days("ship_date").max())
+}
