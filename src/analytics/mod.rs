@@ -1,3 +1,5 @@
 //! Pure analytics over polars frames: no I/O, no command-line types.
 
+pub mod activity;
 pub mod rfm;
+pub mod window;
