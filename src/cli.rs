@@ -34,6 +34,21 @@ pub enum Command {
     ///   crm-cli tier shipments.csv --tier-by spend --thresholds 500000,100000
     #[command(verbatim_doc_comment)]
     Tier(TierArgs),
+    /// Key customers: the 80/20 rule and ABC classes by customer, lane, mode or any column.
+    ///
+    /// Items (customers by default) are ranked by their total (value descending, then key).
+    /// Shares are of the total of items with a positive value. An item's class is decided by
+    /// its own cumulative share, compared exactly: A while cum_share ≤ 80%, B while ≤ 95%, C
+    /// after — so the item that crosses a cutoff belongs to the next class. Items whose total
+    /// is ≤ 0 come last with share 0, cum_share 1 and class C. Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli pareto testdata/shipments.csv --summary
+    ///   crm-cli pareto shipments.csv --by lane --measure margin
+    ///   crm-cli pareto shipments.csv --by customer --within lane --format csv
+    ///   crm-cli pareto shipments.csv --by customer,lane --cutoffs 70,90
+    #[command(verbatim_doc_comment)]
+    Pareto(ParetoArgs),
     /// Describe an export: encoding, delimiter, rows, how each header maps to a field, value types
     /// and parse problems per column, date range. How to debug a file crm-cli will not read.
     ///
@@ -201,6 +216,44 @@ pub struct TierArgs {
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
     /// One row per tier and per segment instead of one per customer.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ParetoArgs {
+    /// Shipment exports: files, globs, or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// What an item is: customer, lane, origin, destination, mode, any column, or a pair such
+    /// as customer,lane.
+    #[arg(long, value_name = "KEY[,KEY]", default_value = "customer")]
+    pub by: String,
+    /// Rank the items separately inside each value of this column (e.g. lane).
+    #[arg(long, value_name = "COLUMN")]
+    pub within: Option<String>,
+    /// What is totalled: revenue, margin (revenue − cost), shipments (count), teu, weight_kg,
+    /// or any numeric column.
+    #[arg(long, value_name = "MEASURE", default_value = "revenue")]
+    pub measure: String,
+    /// Class cutoffs in percent of the total: A up to the first, B up to the second.
+    #[arg(long, value_name = "A,B", default_value = "80,95")]
+    pub cutoffs: String,
+    /// First ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Rows after this date are left out (default: the latest ship date in the window).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// The headline ("N of M customers make 80% of revenue"), classes, top-20% share, Gini
+    /// coefficient and Lorenz curve instead of one row per item.
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

@@ -23,12 +23,14 @@ use render::{Format, Lang, RenderOptions, Report};
 pub fn run(cli: Cli) -> Result<()> {
     let (output_args, input_args) = match &cli.command {
         Command::Tier(a) => (&a.output, &a.input),
+        Command::Pareto(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
     let cfg = config::load(input_args.config.as_deref())?;
     let progress = !output_args.quiet && std::io::stderr().is_terminal();
     let out = match &cli.command {
         Command::Tier(a) => commands::tier::run(a, &cfg, progress)?,
+        Command::Pareto(a) => commands::pareto::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
     };
     if !output_args.quiet {

@@ -1,5 +1,6 @@
 //! Pure analytics over polars frames: no I/O, no command-line types.
 
 pub mod activity;
+pub mod pareto;
 pub mod rfm;
 pub mod window;

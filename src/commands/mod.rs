@@ -2,6 +2,7 @@
 //! what they have to say on stderr goes into [`Output::notes`].
 
 pub mod inspect;
+pub mod pareto;
 pub mod tier;
 
 use chrono::NaiveDate;
