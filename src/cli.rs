@@ -49,6 +49,24 @@ pub enum Command {
     ///   crm-cli pareto shipments.csv --by customer,lane --cutoffs 70,90
     #[command(verbatim_doc_comment)]
     Pareto(ParetoArgs),
+    /// Churn: who is new, active, at risk, churned or reactivated, by each customer's own rhythm.
+    ///
+    /// Per customer as of --as-of: the typical gap between shipping days (median of its own
+    /// gaps, or of all customers' when it has fewer than two), days since the last shipment
+    /// and their ratio. Status, first rule that applies: new (first shipment ≤ --new-days ago),
+    /// churned (ratio > --churn-ratio or idle > --max-idle days), at_risk (ratio >
+    /// --risk-ratio), reactivated (came back after a gap that was itself churned), else
+    /// active. Declining: revenue of the last --window days fell ≥ --drop % against the window
+    /// before. value_at_risk: trailing 365-day revenue of at_risk and churned customers.
+    /// --model bgnbd adds the BG/NBD probability of being alive and expected shipments.
+    /// Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli churn testdata/shipments.csv
+    ///   crm-cli churn shipments.csv --summary --model bgnbd
+    ///   crm-cli churn shipments.csv --as-of 2026-09-30 --format csv -o churn.csv
+    #[command(verbatim_doc_comment)]
+    Churn(ChurnArgs),
     /// Describe an export: encoding, delimiter, rows, how each header maps to a field, value types
     /// and parse problems per column, date range. How to debug a file crm-cli will not read.
     ///
@@ -254,6 +272,61 @@ pub struct ParetoArgs {
     pub as_of: Option<String>,
     /// The headline ("N of M customers make 80% of revenue"), classes, top-20% share, Gini
     /// coefficient and Lorenz curve instead of one row per item.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// Rules only.
+    None,
+    /// BG/NBD (Fader, Hardie & Lee 2005) fitted by maximum likelihood on all customers.
+    Bgnbd,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChurnArgs {
+    /// Shipment exports: files, globs, or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// First ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The date statuses are judged at (default: the latest ship date in the window).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A customer whose first shipment is at most this many days old is new [default: 90].
+    #[arg(long, value_name = "DAYS")]
+    pub new_days: Option<i64>,
+    /// Churned when days since last shipment exceed this many typical gaps [default: 4].
+    #[arg(long, value_name = "RATIO")]
+    pub churn_ratio: Option<f64>,
+    /// At risk when days since last shipment exceed this many typical gaps [default: 2].
+    #[arg(long, value_name = "RATIO")]
+    pub risk_ratio: Option<f64>,
+    /// Churned after this many idle days, whatever the rhythm [default: 365].
+    #[arg(long, value_name = "DAYS")]
+    pub max_idle: Option<i64>,
+    /// Length of the recent and prior revenue windows for declining [default: 90].
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<i64>,
+    /// Declining when recent revenue fell by at least this percent [default: 30].
+    #[arg(long, value_name = "PCT")]
+    pub drop: Option<String>,
+    /// Add a probabilistic model.
+    #[arg(long, value_enum, default_value = "none")]
+    pub model: ModelArg,
+    /// Horizon of expected_shipments with --model bgnbd, days.
+    #[arg(long, value_name = "DAYS", default_value = "90")]
+    pub horizon: u32,
+    /// Customers and trailing revenue per status, declining count, model parameters.
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

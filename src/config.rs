@@ -35,6 +35,20 @@ pub struct Config {
     pub columns: BTreeMap<String, String>,
     #[serde(default)]
     pub tier: TierConfig,
+    #[serde(default)]
+    pub churn: ChurnConfig,
+}
+
+/// `[churn]`: the thresholds of the status rules (see `crm-cli churn --help`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChurnConfig {
+    pub new_days: Option<i64>,
+    pub churn_ratio: Option<f64>,
+    pub risk_ratio: Option<f64>,
+    pub max_idle: Option<i64>,
+    pub window: Option<i64>,
+    pub drop: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

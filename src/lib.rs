@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let (output_args, input_args) = match &cli.command {
         Command::Tier(a) => (&a.output, &a.input),
         Command::Pareto(a) => (&a.output, &a.input),
+        Command::Churn(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
     let cfg = config::load(input_args.config.as_deref())?;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let out = match &cli.command {
         Command::Tier(a) => commands::tier::run(a, &cfg, progress)?,
         Command::Pareto(a) => commands::pareto::run(a, &cfg, progress)?,
+        Command::Churn(a) => commands::churn::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
     };
     if !output_args.quiet {

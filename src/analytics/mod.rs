@@ -1,6 +1,8 @@
 //! Pure analytics over polars frames: no I/O, no command-line types.
 
 pub mod activity;
+pub mod bgnbd;
+pub mod churn;
 pub mod pareto;
 pub mod rfm;
 pub mod window;

@@ -12,6 +12,8 @@ pub fn zh_label(s: &str) -> Option<&'static str> {
         // Report titles.
         "Customer tiers" => "客户分层",
         "Inspect" => "文件检查",
+        "Pareto" => "帕累托分析",
+        "Churn" => "客户流失",
         // Customer tiers.
         "VIP" => "VIP客户",
         "Key" => "重点客户",
