@@ -310,21 +310,24 @@ pub fn order_by_risk(value_at_risk: &[f64], ids: &[String]) -> Vec<usize> {
     order
 }
 
-/// BG/NBD inputs in lifetimes' day conventions: x = shipping days − 1, t_x = last − first,
-/// T = as_of − first.
-pub fn bgnbd_inputs(c: &Customers) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// BG/NBD inputs in lifetimes' day conventions, for the customers with at least one shipping
+/// day (a customer with only credit notes never purchased): their indexes, and x = shipping
+/// days − 1, t_x = last − first, T = as_of − first.
+pub fn bgnbd_inputs(c: &Customers) -> (Vec<usize>, Vec<f64>, Vec<f64>, Vec<f64>) {
     let a = c.as_of.map_or(0, days_since_epoch) as f64;
-    let mut x = Vec::with_capacity(c.len());
-    let mut tx = Vec::with_capacity(c.len());
-    let mut t = Vec::with_capacity(c.len());
+    let (mut idx, mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..c.len() {
+        if c.shipping_days[i] < 1 {
+            continue;
+        }
         let first = days_since_epoch(c.first_date[i]) as f64;
         let last = days_since_epoch(c.last_date[i]) as f64;
-        x.push((c.shipping_days[i] - 1).max(0) as f64);
+        idx.push(i);
+        x.push((c.shipping_days[i] - 1) as f64);
         tx.push(last - first);
         t.push(a - first);
     }
-    (x, tx, t)
+    (idx, x, tx, t)
 }
 
 #[cfg(test)]
@@ -450,7 +453,8 @@ mod tests {
             ("B", "2024-01-21", 1),
         ];
         let c = compute(frame(&rows).lazy(), &Window::default(), &Rules::default()).unwrap();
-        let (x, tx, t) = bgnbd_inputs(&c);
+        let (idx, x, tx, t) = bgnbd_inputs(&c);
+        assert_eq!(idx, vec![0, 1]);
         assert_eq!(x, vec![1.0, 0.0]);
         assert_eq!(tx, vec![10.0, 0.0]);
         assert_eq!(t, vec![20.0, 0.0]);

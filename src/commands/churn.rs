@@ -20,8 +20,11 @@ use crate::render::{Cell, ColKind, Column, Report, Table};
 struct Model {
     fit: bgnbd::Fit,
     horizon: u32,
-    p_alive: Vec<f64>,
-    expected: Vec<f64>,
+    /// None for customers outside the model (no shipment, only credit notes).
+    p_alive: Vec<Option<f64>>,
+    expected: Vec<Option<f64>>,
+    /// Customers left out of the fit.
+    left_out: usize,
 }
 
 fn rules(args: &ChurnArgs, cfg: &Config) -> Result<Rules> {
@@ -127,13 +130,24 @@ pub fn run(args: &ChurnArgs, cfg: &Config, progress: bool) -> Result<Output> {
             if !matches!(customers.status[i], "at_risk" | "churned") {
                 return 0;
             }
-            let rev = customers.revenue_365[i];
-            match &model {
-                Some(m) => (rev as f64 * (1.0 - m.p_alive[i])).round() as i64,
+            // Net credit notes can make trailing revenue negative: nothing is at risk then.
+            let rev = customers.revenue_365[i].max(0);
+            match model.as_ref().and_then(|m| m.p_alive[i]) {
+                Some(p) => (rev as f64 * (1.0 - p)).round() as i64,
                 None => rev,
             }
         })
         .collect();
+    let mut notes = loaded.notes;
+    if let Some(m) = &model
+        && m.left_out > 0
+    {
+        notes.push(format!(
+            "--model bgnbd: {} customer{} with only credit notes left out of the fit (no p_alive)",
+            m.left_out,
+            if m.left_out == 1 { "" } else { "s" }
+        ));
+    }
     let view = View {
         c: &customers,
         model: model.as_ref(),
@@ -146,27 +160,25 @@ pub fn run(args: &ChurnArgs, cfg: &Config, progress: bool) -> Result<Output> {
     } else {
         Report::Rows(view.rows())
     };
-    Ok(Output {
-        report,
-        notes: loaded.notes,
-    })
+    Ok(Output { report, notes })
 }
 
 fn fit_model(c: &Customers, horizon: u32) -> Result<Model> {
-    let (x, tx, t) = churn::bgnbd_inputs(c);
+    let (idx, x, tx, t) = churn::bgnbd_inputs(c);
     let fit = bgnbd::fit(&x, &tx, &t).map_err(|e| Error::Input(format!("--model bgnbd: {e}")))?;
     let h = horizon as f64;
-    let p_alive = (0..x.len())
-        .map(|i| bgnbd::p_alive(&fit.params, x[i], tx[i], t[i]))
-        .collect();
-    let expected = (0..x.len())
-        .map(|i| bgnbd::expected_purchases(&fit.params, h, x[i], tx[i], t[i]))
-        .collect();
+    let mut p_alive = vec![None; c.len()];
+    let mut expected = vec![None; c.len()];
+    for (k, &i) in idx.iter().enumerate() {
+        p_alive[i] = Some(bgnbd::p_alive(&fit.params, x[k], tx[k], t[k]));
+        expected[i] = Some(bgnbd::expected_purchases(&fit.params, h, x[k], tx[k], t[k]));
+    }
     Ok(Model {
         fit,
         horizon,
         p_alive,
         expected,
+        left_out: c.len() - idx.len(),
     })
 }
 
@@ -240,8 +252,8 @@ impl View<'_> {
                     self.money(self.var[i]),
                 ]);
                 if let Some(m) = self.model {
-                    row.push(Cell::Float(m.p_alive[i]));
-                    row.push(Cell::Float(m.expected[i]));
+                    row.push(m.p_alive[i].map_or(Cell::Null, Cell::Float));
+                    row.push(m.expected[i].map_or(Cell::Null, Cell::Float));
                 }
                 row
             })
