@@ -67,6 +67,23 @@ pub enum Command {
     ///   crm-cli churn shipments.csv --as-of 2026-09-30 --format csv -o churn.csv
     #[command(verbatim_doc_comment)]
     Churn(ChurnArgs),
+    /// Receivables: aging buckets, days to pay, turnover and DSO per customer, as of a date.
+    ///
+    /// Only invoices dated on or before --as-of count, and only payments dated on or before it
+    /// reduce them (default as-of: the latest invoice or payment date). Payments against an
+    /// invoice reduce it; payments known only by customer (--payments without invoice ids) go
+    /// to that customer's open invoices, oldest due date first; credit notes (negative
+    /// invoices) and overpayments are credit the next invoices absorb. Buckets by days past
+    /// due (as_of − due date): current (≤ 0), 1_30, 31_60, 61_90, over_90. The buckets sum
+    /// exactly to outstanding. Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli aging testdata/invoices.csv
+    ///   crm-cli aging invoices.csv --payments receipts.csv --as-of 2026-09-30 --summary
+    ///   crm-cli aging invoices.csv --summary --shipments shipments.csv
+    ///   crm-cli aging invoices.csv --buckets 15,30,60 --basis invoice
+    #[command(verbatim_doc_comment)]
+    Aging(AgingArgs),
     /// Describe an export: encoding, delimiter, rows, how each header maps to a field, value types
     /// and parse problems per column, date range. How to debug a file crm-cli will not read.
     ///
@@ -327,6 +344,49 @@ pub struct ChurnArgs {
     #[arg(long, value_name = "DAYS", default_value = "90")]
     pub horizon: u32,
     /// Customers and trailing revenue per status, declining count, model parameters.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BasisArg {
+    /// Days past the due date.
+    Due,
+    /// Days since the invoice date.
+    Invoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AgingArgs {
+    /// Invoice exports: files, globs, or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Receipts exported apart from the invoices (invoice id or customer id, date, amount).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub payments: Vec<String>,
+    /// The date receivables are aged at (default: the latest invoice or payment date).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Payment terms in days, for invoices without a due date.
+    #[arg(long, value_name = "DAYS", default_value = "30")]
+    pub terms: u32,
+    /// Upper bounds of the overdue buckets in days, ascending.
+    #[arg(long, value_name = "D1,D2,...", default_value = "30,60,90")]
+    pub buckets: String,
+    /// Age from the due date or from the invoice date.
+    #[arg(long, value_enum, default_value = "due")]
+    pub basis: BasisArg,
+    /// Days of the turnover period ending at the as-of date (receivable turnover, DSO).
+    #[arg(long, value_name = "DAYS", default_value = "365")]
+    pub period: u32,
+    /// Shipment exports, to show in --summary how much A-class (Pareto) customers owe overdue.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub shipments: Vec<String>,
+    /// Totals per bucket, overdue share, DSO and the top overdue customers.
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

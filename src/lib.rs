@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tier(a) => (&a.output, &a.input),
         Command::Pareto(a) => (&a.output, &a.input),
         Command::Churn(a) => (&a.output, &a.input),
+        Command::Aging(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
     let cfg = config::load(input_args.config.as_deref())?;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tier(a) => commands::tier::run(a, &cfg, progress)?,
         Command::Pareto(a) => commands::pareto::run(a, &cfg, progress)?,
         Command::Churn(a) => commands::churn::run(a, &cfg, progress)?,
+        Command::Aging(a) => commands::aging::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
     };
     if !output_args.quiet {

@@ -1,6 +1,7 @@
 //! Pure analytics over polars frames: no I/O, no command-line types.
 
 pub mod activity;
+pub mod aging;
 pub mod bgnbd;
 pub mod churn;
 pub mod pareto;

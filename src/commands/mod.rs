@@ -1,6 +1,7 @@
 //! One file per subcommand: arguments → load → analytics → a [`Report`]. Commands never print;
 //! what they have to say on stderr goes into [`Output::notes`].
 
+pub mod aging;
 pub mod churn;
 pub mod inspect;
 pub mod pareto;

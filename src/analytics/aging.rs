@@ -1,0 +1,523 @@
+//! Receivable aging, days to pay, receivable turnover and DSO (`crm-cli aging`).
+//!
+//! A customer's ledger is replayed in date order: invoices (and credit notes, negative
+//! invoices) arrive on their invoice date; payments against an invoice reduce it; payments
+//! known only by customer are applied to that customer's open invoices, oldest due date first;
+//! what cannot be applied is the customer's unapplied credit, which the next invoices absorb.
+//! Everything is integer minor units, so the buckets sum exactly to the outstanding balance and
+//! the totals equal invoices dated ≤ as_of minus payments dated ≤ as_of.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+
+/// One invoice (or credit note, amount < 0). Dates are days since 1970-01-01.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    pub id: String,
+    pub customer: String,
+    pub date: i32,
+    pub due: i32,
+    pub amount: i64,
+}
+
+/// A payment against an invoice (`invoice: Some`) or a customer's account (`invoice: None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub invoice: Option<String>,
+    pub customer: Option<String>,
+    pub date: i32,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Days past the due date.
+    Due,
+    /// Days since the invoice date.
+    Invoice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params {
+    pub as_of: i32,
+    /// Upper bounds of the overdue buckets, ascending (default 30, 60, 90).
+    pub buckets: Vec<i64>,
+    pub basis: Basis,
+    /// Length of the turnover period ending at as_of, days.
+    pub period_days: i64,
+}
+
+/// Bucket labels for `bounds`: current, 1_30, 31_60, 61_90, over_90.
+pub fn bucket_labels(bounds: &[i64]) -> Vec<String> {
+    let mut out = vec!["current".to_string()];
+    let mut lo = 1;
+    for &b in bounds {
+        out.push(format!("{lo}_{b}"));
+        lo = b + 1;
+    }
+    out.push(format!("over_{}", bounds.last().copied().unwrap_or(0)));
+    out
+}
+
+/// Bucket index of an item `days` past due (≤ 0 → current).
+pub fn bucket_of(days: i64, bounds: &[i64]) -> usize {
+    if days <= 0 {
+        return 0;
+    }
+    1 + bounds.iter().take_while(|&&b| days > b).count()
+}
+
+/// Per customer, sorted by customer id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aging {
+    pub customer: Vec<String>,
+    /// Invoices (net of credit notes) dated ≤ as_of.
+    pub invoiced: Vec<i64>,
+    /// Payments dated ≤ as_of.
+    pub paid: Vec<i64>,
+    pub outstanding: Vec<i64>,
+    /// One vector per bucket (see [`bucket_labels`]), summing to `outstanding`.
+    pub buckets: Vec<Vec<i64>>,
+    /// Unapplied credit (payments beyond open invoices), included in the current bucket.
+    pub unapplied: Vec<i64>,
+    pub overdue: Vec<i64>,
+    pub overdue_share: Vec<Option<f64>>,
+    /// Over invoices (amount > 0) fully paid by as_of.
+    pub paid_invoices: Vec<usize>,
+    pub avg_days_to_pay: Vec<Option<f64>>,
+    pub on_time_rate: Vec<Option<f64>>,
+    /// Invoiced in (as_of − period, as_of].
+    pub invoiced_period: Vec<i64>,
+    /// Balance at as_of − period (the start of the period).
+    pub opening_balance: Vec<i64>,
+    pub receivable_turnover: Vec<Option<f64>>,
+    pub dso: Vec<Option<f64>>,
+    /// Invoices dated ≤ as_of.
+    pub invoices: Vec<usize>,
+}
+
+impl Aging {
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+}
+
+/// Turnover = invoiced in the period / average of the opening and closing balances;
+/// DSO = period days / turnover. None when a denominator is not positive.
+pub fn turnover(
+    invoiced_period: i64,
+    opening: i64,
+    closing: i64,
+    period_days: i64,
+) -> (Option<f64>, Option<f64>) {
+    let twice_avg = opening as i128 + closing as i128;
+    if twice_avg <= 0 || invoiced_period <= 0 {
+        return (None, None);
+    }
+    let t = 2.0 * invoiced_period as f64 / twice_avg as f64;
+    (Some(t), Some(period_days as f64 / t))
+}
+
+/// Replay every customer's ledger up to `as_of`.
+pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> Result<Aging> {
+    let mut bounds = params.buckets.clone();
+    bounds.sort_unstable();
+    let nb = bounds.len() + 2;
+    // Customer of every invoice id (payments by invoice find their customer here).
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    for inv in invoices {
+        if let Some(prev) = owner.insert(inv.id.as_str(), inv.customer.as_str())
+            && prev != inv.customer
+        {
+            return Err(Error::Input(format!(
+                "invoice {} belongs to two customers ({prev} and {})",
+                inv.id, inv.customer
+            )));
+        }
+    }
+    let mut by_customer: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (i, inv) in invoices.iter().enumerate() {
+        by_customer
+            .entry(inv.customer.as_str())
+            .or_default()
+            .0
+            .push(i);
+    }
+    let mut unknown = Vec::new();
+    for (k, p) in payments.iter().enumerate() {
+        let customer = match (&p.invoice, &p.customer) {
+            (Some(id), c) => match (owner.get(id.as_str()), c) {
+                (Some(o), _) => *o,
+                (None, Some(c)) => c.as_str(),
+                (None, None) => {
+                    unknown.push(id.clone());
+                    continue;
+                }
+            },
+            (None, Some(c)) => c.as_str(),
+            (None, None) => {
+                return Err(Error::Input(
+                    "a payment has neither an invoice id nor a customer id".into(),
+                ));
+            }
+        };
+        by_customer.entry(customer).or_default().1.push(k);
+    }
+    if !unknown.is_empty() {
+        unknown.sort();
+        unknown.dedup();
+        let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
+        return Err(Error::Input(format!(
+            "{} payment{} name an invoice that is not in the invoices and no customer ({}{}); add the customer id to the payments or the invoice to the invoices",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if unknown.len() > 5 { ", …" } else { "" }
+        )));
+    }
+    let mut customers: Vec<&str> = by_customer.keys().copied().collect();
+    customers.sort_unstable();
+
+    let a = params.as_of;
+    let start = a as i64 - params.period_days;
+    let mut out = Aging {
+        buckets: vec![Vec::new(); nb],
+        ..Default::default()
+    };
+    for c in customers {
+        let (inv_idx, pay_idx) = &by_customer[c];
+        let mut items: Vec<usize> = inv_idx
+            .iter()
+            .copied()
+            .filter(|&i| invoices[i].date <= a)
+            .collect();
+        // Oldest due date first; then invoice date and id.
+        items.sort_by(|&x, &y| {
+            let (p, q) = (&invoices[x], &invoices[y]);
+            p.due
+                .cmp(&q.due)
+                .then(p.date.cmp(&q.date))
+                .then(p.id.cmp(&q.id))
+        });
+        let pos: HashMap<&str, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (invoices[i].id.as_str(), k))
+            .collect();
+        let mut pays: Vec<usize> = pay_idx
+            .iter()
+            .copied()
+            .filter(|&k| payments[k].date <= a)
+            .collect();
+        pays.sort_by_key(|&k| (payments[k].date, payments[k].invoice.is_none(), k));
+
+        let mut open: Vec<i64> = vec![0; items.len()];
+        let mut arrived = vec![false; items.len()];
+        let mut closed: Vec<Option<i32>> = vec![None; items.len()];
+        let mut credit: i64 = 0;
+        // Arrival order of invoices: by date, then the aging order.
+        let mut arrivals: Vec<usize> = (0..items.len()).collect();
+        arrivals.sort_by_key(|&k| (invoices[items[k]].date, k));
+        let mut next_arrival = 0;
+        let apply_credit = |open: &mut [i64],
+                                closed: &mut [Option<i32>],
+                                arrived: &[bool],
+                                credit: &mut i64,
+                                date: i32| {
+            for k in 0..open.len() {
+                if *credit <= 0 {
+                    break;
+                }
+                if arrived[k] && open[k] > 0 {
+                    let take = open[k].min(*credit);
+                    open[k] -= take;
+                    *credit -= take;
+                    if open[k] <= 0 && closed[k].is_none() {
+                        closed[k] = Some(date);
+                    }
+                }
+            }
+        };
+        let arrive_until = |date: i32,
+                                open: &mut Vec<i64>,
+                                arrived: &mut Vec<bool>,
+                                closed: &mut Vec<Option<i32>>,
+                                credit: &mut i64,
+                                next: &mut usize| {
+            while *next < arrivals.len() && invoices[items[arrivals[*next]]].date <= date {
+                let k = arrivals[*next];
+                let inv = &invoices[items[k]];
+                arrived[k] = true;
+                open[k] = inv.amount;
+                if inv.amount < 0 {
+                    // A credit note is the customer's credit, like an unapplied payment.
+                    open[k] = 0;
+                    *credit -= inv.amount;
+                }
+                *next += 1;
+                apply_credit(open, closed, arrived, credit, inv.date);
+            }
+        };
+        let mut paid_total: i64 = 0;
+        for &k in &pays {
+            let p = &payments[k];
+            arrive_until(
+                p.date,
+                &mut open,
+                &mut arrived,
+                &mut closed,
+                &mut credit,
+                &mut next_arrival,
+            );
+            paid_total += p.amount;
+            match p.invoice.as_deref().and_then(|id| pos.get(id)) {
+                Some(&j) if arrived[j] => {
+                    open[j] -= p.amount;
+                    if open[j] < 0 {
+                        // Overpaid: the surplus is credit for the customer's other invoices.
+                        credit -= open[j];
+                        open[j] = 0;
+                    }
+                    if open[j] == 0 && closed[j].is_none() && invoices[items[j]].amount > 0 {
+                        closed[j] = Some(p.date);
+                    }
+                    apply_credit(&mut open, &mut closed, &arrived, &mut credit, p.date);
+                }
+                _ => {
+                    // Paid on account (or before its invoice is dated): oldest due first.
+                    credit += p.amount;
+                    apply_credit(&mut open, &mut closed, &arrived, &mut credit, p.date);
+                }
+            }
+        }
+        arrive_until(
+            a,
+            &mut open,
+            &mut arrived,
+            &mut closed,
+            &mut credit,
+            &mut next_arrival,
+        );
+
+        let invoiced: i64 = items.iter().map(|&i| invoices[i].amount).sum();
+        let mut b = vec![0i64; nb];
+        for (k, &i) in items.iter().enumerate() {
+            if open[k] == 0 {
+                continue;
+            }
+            let inv = &invoices[i];
+            let age = match params.basis {
+                Basis::Due => a as i64 - inv.due as i64,
+                Basis::Invoice => a as i64 - inv.date as i64,
+            };
+            b[bucket_of(age, &bounds)] += open[k];
+        }
+        b[0] -= credit;
+        let outstanding: i64 = b.iter().sum();
+        if outstanding != invoiced - paid_total {
+            return Err(Error::Input(format!(
+                "internal check failed for customer {c}: buckets {outstanding} ≠ invoiced {invoiced} − paid {paid_total}"
+            )));
+        }
+        let overdue: i64 = b[1..].iter().sum();
+        // Days to pay over invoices (amount > 0) closed by as_of.
+        let mut days = Vec::new();
+        let mut on_time = 0usize;
+        for (k, &i) in items.iter().enumerate() {
+            let inv = &invoices[i];
+            if inv.amount <= 0 {
+                continue;
+            }
+            if let Some(d) = closed[k] {
+                days.push((d - inv.date) as f64);
+                if d <= inv.due {
+                    on_time += 1;
+                }
+            }
+        }
+        let n_paid = days.len();
+        let invoiced_period: i64 = items
+            .iter()
+            .map(|&i| &invoices[i])
+            .filter(|inv| inv.date as i64 > start)
+            .map(|inv| inv.amount)
+            .sum();
+        let opening = items
+            .iter()
+            .map(|&i| &invoices[i])
+            .filter(|inv| inv.date as i64 <= start)
+            .map(|inv| inv.amount)
+            .sum::<i64>()
+            - pays
+                .iter()
+                .map(|&k| &payments[k])
+                .filter(|p| p.date as i64 <= start)
+                .map(|p| p.amount)
+                .sum::<i64>();
+        let (t, dso) = turnover(invoiced_period, opening, outstanding, params.period_days);
+
+        out.customer.push(c.to_string());
+        out.invoiced.push(invoiced);
+        out.paid.push(paid_total);
+        out.outstanding.push(outstanding);
+        for (k, v) in b.into_iter().enumerate() {
+            out.buckets[k].push(v);
+        }
+        out.unapplied.push(credit);
+        out.overdue.push(overdue);
+        out.overdue_share
+            .push((outstanding > 0).then(|| overdue as f64 / outstanding as f64));
+        out.paid_invoices.push(n_paid);
+        out.avg_days_to_pay
+            .push((n_paid > 0).then(|| days.iter().sum::<f64>() / n_paid as f64));
+        out.on_time_rate
+            .push((n_paid > 0).then(|| on_time as f64 / n_paid as f64));
+        out.invoiced_period.push(invoiced_period);
+        out.opening_balance.push(opening);
+        out.receivable_turnover.push(t);
+        out.dso.push(dso);
+        out.invoices.push(items.len());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inv(id: &str, c: &str, date: i32, due: i32, amount: i64) -> Invoice {
+        Invoice {
+            id: id.into(),
+            customer: c.into(),
+            date,
+            due,
+            amount,
+        }
+    }
+    fn pay(invoice: Option<&str>, c: Option<&str>, date: i32, amount: i64) -> Payment {
+        Payment {
+            invoice: invoice.map(Into::into),
+            customer: c.map(Into::into),
+            date,
+            amount,
+        }
+    }
+    fn params(as_of: i32) -> Params {
+        Params {
+            as_of,
+            buckets: vec![30, 60, 90],
+            basis: Basis::Due,
+            period_days: 365,
+        }
+    }
+
+    #[test]
+    fn labels_and_buckets() {
+        assert_eq!(
+            bucket_labels(&[30, 60, 90]),
+            vec!["current", "1_30", "31_60", "61_90", "over_90"]
+        );
+        let b = [30, 60, 90];
+        assert_eq!(bucket_of(-5, &b), 0);
+        assert_eq!(bucket_of(0, &b), 0); // due today is current
+        assert_eq!(bucket_of(1, &b), 1);
+        assert_eq!(bucket_of(30, &b), 1);
+        assert_eq!(bucket_of(31, &b), 2);
+        assert_eq!(bucket_of(90, &b), 3);
+        assert_eq!(bucket_of(91, &b), 4);
+    }
+
+    #[test]
+    fn buckets_by_days_past_due_and_payments_up_to_as_of() {
+        // as_of = 100. I1 due 100 (current), I2 due 69 (31 days past), I3 due 5 (95 past).
+        let invoices = vec![
+            inv("I1", "A", 70, 100, 1000),
+            inv("I2", "A", 39, 69, 500),
+            inv("I3", "A", 0, 5, 300),
+            inv("I4", "A", 101, 131, 999), // after as_of: not counted
+        ];
+        let payments = vec![
+            pay(Some("I3"), None, 50, 100),  // partial
+            pay(Some("I2"), None, 101, 500), // after as_of: still open
+        ];
+        let a = compute(&invoices, &payments, &params(100)).unwrap();
+        assert_eq!(a.customer, vec!["A"]);
+        assert_eq!(a.invoiced, vec![1800]);
+        assert_eq!(a.paid, vec![100]);
+        assert_eq!(a.outstanding, vec![1700]);
+        let b: Vec<i64> = a.buckets.iter().map(|v| v[0]).collect();
+        assert_eq!(b, vec![1000, 0, 500, 0, 200]);
+        assert_eq!(a.overdue, vec![700]);
+        assert_eq!(a.paid_invoices, vec![0]);
+        assert_eq!(a.avg_days_to_pay, vec![None]);
+    }
+
+    #[test]
+    fn payments_on_account_go_to_the_oldest_due_first() {
+        let invoices = vec![
+            inv("I1", "A", 0, 30, 100),
+            inv("I2", "A", 10, 20, 100),
+            inv("I3", "A", 20, 50, 100),
+        ];
+        // 150 on account on day 25: I2 (due 20) closed, then I1 half paid
+        let payments = vec![pay(None, Some("A"), 25, 150)];
+        let a = compute(&invoices, &payments, &params(60)).unwrap();
+        // as_of 60: I1 due 30 → 30 days past (1_30) with 50 open; I3 due 50 → 10 past, 100 open
+        let b: Vec<i64> = a.buckets.iter().map(|v| v[0]).collect();
+        assert_eq!(b, vec![0, 150, 0, 0, 0]);
+        assert_eq!(a.paid_invoices, vec![1]);
+        // I2: invoiced day 10, closed day 25 → 15 days, late (due 20)
+        assert_eq!(a.avg_days_to_pay, vec![Some(15.0)]);
+        assert_eq!(a.on_time_rate, vec![Some(0.0)]);
+    }
+
+    #[test]
+    fn overpayment_and_credit_notes_are_unapplied_credit_in_current() {
+        let invoices = vec![
+            inv("I1", "A", 0, 30, 100),
+            inv("CN1", "A", 5, 5, -40),
+            inv("I2", "A", 50, 80, 100),
+        ];
+        // I1 paid 100 on day 10 → closed; credit note 40 waits; I2 arrives day 50 and absorbs it
+        let payments = vec![pay(Some("I1"), None, 10, 100), pay(None, Some("A"), 20, 30)];
+        let a = compute(&invoices, &payments, &params(100)).unwrap();
+        assert_eq!(a.invoiced, vec![160]);
+        assert_eq!(a.paid, vec![130]);
+        assert_eq!(a.outstanding, vec![30]);
+        // I2 open 100 − 70 credit = 30, 20 days past due
+        let b: Vec<i64> = a.buckets.iter().map(|v| v[0]).collect();
+        assert_eq!(b, vec![0, 30, 0, 0, 0]);
+        assert_eq!(a.unapplied, vec![0]);
+        // More payments than invoices: negative current
+        let payments = vec![pay(None, Some("A"), 60, 500)];
+        let a = compute(&invoices, &payments, &params(100)).unwrap();
+        assert_eq!(a.outstanding, vec![-340]);
+        assert_eq!(a.unapplied, vec![340]);
+        assert_eq!(a.buckets[0], vec![-340]);
+    }
+
+    #[test]
+    fn turnover_and_dso() {
+        // invoiced 1200 in the period, balances 100 → 300: avg 200 → turnover 6, DSO 365/6
+        let (t, d) = turnover(1200, 100, 300, 365);
+        assert_eq!(t, Some(6.0));
+        assert!((d.unwrap() - 365.0 / 6.0).abs() < 1e-12);
+        assert_eq!(turnover(1200, 0, 0, 365), (None, None));
+        assert_eq!(turnover(0, 100, 300, 365), (None, None));
+    }
+
+    #[test]
+    fn unknown_invoices_without_customer_are_errors() {
+        let e = compute(&[], &[pay(Some("X9"), None, 1, 5)], &params(10))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("X9"), "{e}");
+        // with a customer: on account
+        let a = compute(&[], &[pay(Some("X9"), Some("B"), 1, 5)], &params(10)).unwrap();
+        assert_eq!(a.outstanding, vec![-5]);
+    }
+}

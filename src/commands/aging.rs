@@ -1,0 +1,595 @@
+//! `crm-cli aging`: receivables aged as of a date, days to pay, turnover and DSO.
+
+use std::collections::{HashMap, HashSet};
+
+use polars::prelude::*;
+
+use super::{Output, date_arg, load_options, money};
+use crate::analytics::aging::{self, Aging, Basis, Invoice, Payment, bucket_labels};
+use crate::analytics::pareto;
+use crate::analytics::window::Window;
+use crate::cli::{AgingArgs, BasisArg};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::io::fields::Dataset;
+use crate::io::load::{self, Loaded, Request, date_from_days, days_since_epoch};
+use crate::io::source;
+use crate::render::{Cell, ColKind, Column, Report, Table};
+
+/// How many customers the summary lists as top overdue.
+const TOP: usize = 10;
+
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    if !df.get_column_names().iter().any(|c| c.as_str() == name) {
+        return Ok(vec![None; df.height()]);
+    }
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
+}
+
+fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
+    if !df.get_column_names().iter().any(|c| c.as_str() == name) {
+        return Ok(vec![None; df.height()]);
+    }
+    Ok(df
+        .column(name)?
+        .cast(&DataType::Int64)?
+        .i64()?
+        .iter()
+        .collect())
+}
+
+/// Bring money columns of two loads to one scale: returns the factor for each.
+fn common_scale(a: u32, b: u32) -> (u32, i64, i64) {
+    let s = a.max(b);
+    (s, 10i64.pow(s - a), 10i64.pow(s - b))
+}
+
+pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
+    let inputs = source::resolve_inputs(&args.files)?;
+    let pay_inputs = source::resolve_inputs(&args.payments)?;
+    let ship_inputs = source::resolve_inputs(&args.shipments)?;
+    let opts = load_options(&args.input, cfg, Dataset::Invoices, progress)?;
+    let as_of_arg = date_arg("--as-of", args.as_of.as_deref())?;
+    let mut bounds = Vec::new();
+    for part in args.buckets.split(',') {
+        let v: i64 = part.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "--buckets {}: expected whole days like 30,60,90",
+                args.buckets
+            ))
+        })?;
+        if v < 1 || bounds.last().is_some_and(|&l| v <= l) {
+            return Err(Error::Usage(format!(
+                "--buckets {}: days must be positive and strictly ascending",
+                args.buckets
+            )));
+        }
+        bounds.push(v);
+    }
+    if args.period == 0 {
+        return Err(Error::Usage("--period must be at least 1 day".into()));
+    }
+
+    let fields = [
+        "invoice_id",
+        "customer_id",
+        "customer_name",
+        "invoice_date",
+        "due_date",
+        "amount",
+        "paid_amount",
+        "paid_date",
+    ];
+    let req = Request {
+        dataset: Dataset::Invoices,
+        fields: &fields,
+        extra_columns: &[],
+        exact: &[],
+    };
+    let loaded = load::load(&inputs, &req, &opts)?;
+    let mut notes = loaded.notes.clone();
+    let payments_loaded = if pay_inputs.is_empty() {
+        None
+    } else {
+        let popts = load_options(&args.input, cfg, Dataset::Payments, progress)?;
+        let preq = Request {
+            dataset: Dataset::Payments,
+            fields: &["invoice_id", "customer_id", "payment_date", "amount"],
+            extra_columns: &[],
+            exact: &[],
+        };
+        let p = load::load(&pay_inputs, &preq, &popts)?;
+        notes.extend(p.notes.iter().cloned());
+        Some(p)
+    };
+    let pay_scale = payments_loaded.as_ref().map_or(0, |p| p.money_scale);
+    let (scale, inv_factor, pay_factor) = common_scale(loaded.money_scale, pay_scale);
+
+    let (invoices, mut payments, names, latest, undated) = ledger(&loaded, args.terms, inv_factor)?;
+    let mut latest = latest;
+    if let Some(p) = &payments_loaded {
+        let df = &p.df;
+        let inv = strings(df, "invoice_id")?;
+        let cust = strings(df, "customer_id")?;
+        let date = ints(df, "payment_date")?;
+        let amount = ints(df, "amount")?;
+        for i in 0..df.height() {
+            let (Some(d), Some(a)) = (date[i], amount[i]) else {
+                continue;
+            };
+            latest = latest.max(d as i32);
+            payments.push(Payment {
+                invoice: inv[i].clone(),
+                customer: cust[i].clone(),
+                date: d as i32,
+                amount: a * pay_factor,
+            });
+        }
+    }
+    let as_of = match as_of_arg {
+        Some(d) => days_since_epoch(d),
+        None => latest,
+    };
+    // paid_amount without paid_date: paid by the latest date in the data.
+    if !undated.is_empty() {
+        let when = latest.min(as_of);
+        if as_of < latest {
+            notes.push(format!(
+                "{} paid amount{} without a paid date taken as paid by the as-of date {} (the data runs to {})",
+                undated.len(),
+                if undated.len() == 1 { "" } else { "s" },
+                date_from_days(as_of),
+                date_from_days(latest)
+            ));
+        }
+        for (id, customer, amount) in undated {
+            payments.push(Payment {
+                invoice: Some(id),
+                customer: Some(customer),
+                date: when,
+                amount,
+            });
+        }
+    }
+    let params = aging::Params {
+        as_of,
+        buckets: bounds.clone(),
+        basis: match args.basis {
+            BasisArg::Due => Basis::Due,
+            BasisArg::Invoice => Basis::Invoice,
+        },
+        period_days: args.period as i64,
+    };
+    let result = aging::compute(&invoices, &payments, &params)?;
+    if result.is_empty() {
+        return Err(Error::Input(format!(
+            "no invoices dated on or before {}",
+            date_from_days(as_of)
+        )));
+    }
+    let a_class = if ship_inputs.is_empty() {
+        None
+    } else {
+        Some(a_class_customers(&ship_inputs, args, cfg, progress, as_of)?)
+    };
+    let view = View {
+        a: &result,
+        names: &names,
+        scale,
+        labels: bucket_labels(&bounds),
+        as_of,
+        period: args.period,
+    };
+    let report = if args.summary {
+        view.summary(a_class.as_ref())
+    } else {
+        Report::Rows(view.rows())
+    };
+    Ok(Output { report, notes })
+}
+
+type Ledger = (
+    Vec<Invoice>,
+    Vec<Payment>,
+    HashMap<String, String>,
+    i32,
+    Vec<(String, String, i64)>,
+);
+
+/// Invoices (duplicate ids merged), the payments written on them, customer names, the latest
+/// date in the data, and the paid amounts that have no date.
+fn ledger(loaded: &Loaded, terms: u32, factor: i64) -> Result<Ledger> {
+    let df = loaded
+        .df
+        .clone()
+        .lazy()
+        .group_by([col("invoice_id"), col("customer_id")])
+        .agg(
+            [
+                Some(
+                    col("invoice_date")
+                        .cast(DataType::Int32)
+                        .min()
+                        .alias("date"),
+                ),
+                loaded
+                    .has("due_date")
+                    .then(|| col("due_date").cast(DataType::Int32).min().alias("due")),
+                Some(col("amount").sum().alias("amount")),
+                loaded
+                    .has("paid_amount")
+                    .then(|| col("paid_amount").sum().alias("paid")),
+                loaded
+                    .has("paid_amount")
+                    .then(|| col("paid_amount").count().alias("paid_n")),
+                loaded.has("paid_date").then(|| {
+                    col("paid_date")
+                        .cast(DataType::Int32)
+                        .max()
+                        .alias("paid_date")
+                }),
+                loaded
+                    .has("customer_name")
+                    .then(|| col("customer_name").drop_nulls().last().alias("name")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>(),
+        )
+        .sort(["customer_id", "invoice_id"], Default::default())
+        .collect()?;
+    let ids = strings(&df, "invoice_id")?;
+    let cust = strings(&df, "customer_id")?;
+    let date = ints(&df, "date")?;
+    let due = ints(&df, "due")?;
+    let amount = ints(&df, "amount")?;
+    let paid = ints(&df, "paid")?;
+    let paid_n = ints(&df, "paid_n")?;
+    let paid_date = ints(&df, "paid_date")?;
+    let name = strings(&df, "name")?;
+    let mut invoices = Vec::with_capacity(df.height());
+    let mut payments = Vec::new();
+    let mut undated = Vec::new();
+    let mut names = HashMap::new();
+    let mut latest = i32::MIN;
+    for i in 0..df.height() {
+        let (Some(id), Some(c), Some(d)) = (ids[i].clone(), cust[i].clone(), date[i]) else {
+            continue;
+        };
+        let d = d as i32;
+        latest = latest.max(d);
+        if let Some(n) = &name[i] {
+            names.entry(c.clone()).or_insert_with(|| n.clone());
+        }
+        invoices.push(Invoice {
+            id: id.clone(),
+            customer: c.clone(),
+            date: d,
+            due: due[i].map_or(d + terms as i32, |v| v as i32),
+            amount: amount[i].unwrap_or(0) * factor,
+        });
+        if paid_n[i].unwrap_or(0) > 0
+            && let Some(p) = paid[i]
+            && p != 0
+        {
+            match paid_date[i] {
+                Some(pd) => {
+                    latest = latest.max(pd as i32);
+                    payments.push(Payment {
+                        invoice: Some(id),
+                        customer: Some(c),
+                        date: pd as i32,
+                        amount: p * factor,
+                    });
+                }
+                None => undated.push((id, c, p * factor)),
+            }
+        }
+    }
+    Ok((invoices, payments, names, latest, undated))
+}
+
+/// Customers in Pareto class A by revenue up to as_of (default cutoffs 80, 95).
+fn a_class_customers(
+    inputs: &[source::Input],
+    args: &AgingArgs,
+    cfg: &Config,
+    progress: bool,
+    as_of: i32,
+) -> Result<HashSet<String>> {
+    let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
+    let req = Request {
+        dataset: Dataset::Shipments,
+        fields: &["customer_id", "ship_date", "revenue"],
+        extra_columns: &[],
+        exact: &[],
+    };
+    let loaded = load::load(inputs, &req, &opts)?;
+    let params = pareto::Params {
+        window: Window {
+            from: None,
+            to: None,
+            as_of: Some(date_from_days(as_of)),
+        },
+        keys: vec!["customer_id".into()],
+        within: None,
+        measure: pareto::Measure::Exact(col("revenue")),
+        cutoffs: [80.into(), 95.into()],
+        with_names: false,
+    };
+    let items = pareto::compute(loaded.df.lazy(), &params)?;
+    Ok((0..items.len())
+        .filter(|&i| items.class[i] == "A")
+        .filter_map(|i| items.keys[0][i].clone())
+        .collect())
+}
+
+struct View<'a> {
+    a: &'a Aging,
+    names: &'a HashMap<String, String>,
+    scale: u32,
+    labels: Vec<String>,
+    as_of: i32,
+    period: u32,
+}
+
+fn column(key: &str, kind: ColKind, zh: &str) -> Column {
+    Column::new(key, kind).zh(zh)
+}
+
+impl View<'_> {
+    fn money(&self, v: i64) -> Cell {
+        Cell::Money(money(v as i128, self.scale))
+    }
+
+    /// Rows: overdue descending, outstanding descending, customer id.
+    fn order(&self) -> Vec<usize> {
+        let a = self.a;
+        let mut order: Vec<usize> = (0..a.len()).collect();
+        order.sort_by(|&x, &y| {
+            a.overdue[y]
+                .cmp(&a.overdue[x])
+                .then(a.outstanding[y].cmp(&a.outstanding[x]))
+                .then(a.customer[x].cmp(&a.customer[y]))
+        });
+        order
+    }
+
+    fn bucket_zh(label: &str) -> String {
+        match label {
+            "current" => "未到期".into(),
+            l if l.starts_with("over_") => format!("超{}天", &l[5..]),
+            l => format!("逾期{}天", l.replace('_', "-")),
+        }
+    }
+
+    fn customer_columns(&self) -> Vec<Column> {
+        let mut columns = vec![column("customer_id", ColKind::Text, "客户编号")];
+        if !self.names.is_empty() {
+            columns.push(column("customer_name", ColKind::Text, "客户名称"));
+        }
+        columns
+    }
+
+    fn customer_cells(&self, i: usize) -> Vec<Cell> {
+        let c = &self.a.customer[i];
+        let mut cells = vec![Cell::Str(c.clone())];
+        if !self.names.is_empty() {
+            cells.push(self.names.get(c).cloned().map_or(Cell::Null, Cell::Str));
+        }
+        cells
+    }
+
+    fn rows(&self) -> Table {
+        let a = self.a;
+        let mut columns = self.customer_columns();
+        columns.extend([
+            column("invoices", ColKind::Int, "发票数"),
+            column("invoiced", ColKind::Money, "开票金额"),
+            column("paid", ColKind::Money, "已收金额"),
+            column("outstanding", ColKind::Money, "应收余额"),
+        ]);
+        for l in &self.labels {
+            columns.push(Column::new(l, ColKind::Money).zh(&Self::bucket_zh(l)));
+        }
+        columns.extend([
+            column("overdue_share", ColKind::Share, "逾期占比"),
+            column("avg_days_to_pay", ColKind::Float, "平均回款天数"),
+            column("on_time_rate", ColKind::Share, "按时回款率"),
+            column("invoiced_period", ColKind::Money, "期间开票"),
+            column("receivable_turnover", ColKind::Float, "应收周转率"),
+            column("dso", ColKind::Float, "DSO"),
+        ]);
+        let opt = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+        let rows = self
+            .order()
+            .into_iter()
+            .map(|i| {
+                let mut row = self.customer_cells(i);
+                row.extend([
+                    Cell::Int(a.invoices[i] as i64),
+                    self.money(a.invoiced[i]),
+                    self.money(a.paid[i]),
+                    self.money(a.outstanding[i]),
+                ]);
+                for b in &a.buckets {
+                    row.push(self.money(b[i]));
+                }
+                row.extend([
+                    opt(a.overdue_share[i]),
+                    opt(a.avg_days_to_pay[i]),
+                    opt(a.on_time_rate[i]),
+                    self.money(a.invoiced_period[i]),
+                    opt(a.receivable_turnover[i]),
+                    opt(a.dso[i]),
+                ]);
+                row
+            })
+            .collect();
+        let sum = |v: &[i64]| v.iter().sum::<i64>();
+        let totals = columns
+            .iter()
+            .map(|c| match c.key.as_str() {
+                "invoices" => Cell::Int(a.invoices.iter().sum::<usize>() as i64),
+                "invoiced" => self.money(sum(&a.invoiced)),
+                "paid" => self.money(sum(&a.paid)),
+                "outstanding" => self.money(sum(&a.outstanding)),
+                "invoiced_period" => self.money(sum(&a.invoiced_period)),
+                k => match self.labels.iter().position(|l| l == k) {
+                    Some(b) => self.money(sum(&a.buckets[b])),
+                    None => Cell::Null,
+                },
+            })
+            .collect();
+        Table {
+            name: "customers".into(),
+            title: "Receivable aging".into(),
+            title_zh: Some("应收账款账龄".into()),
+            columns,
+            rows,
+            totals: Some(totals),
+        }
+    }
+
+    fn summary(&self, a_class: Option<&HashSet<String>>) -> Report {
+        let a = self.a;
+        let sum = |v: &[i64]| v.iter().sum::<i64>();
+        let outstanding = sum(&a.outstanding);
+        let overdue = sum(&a.overdue);
+        let (turnover, dso) = aging::turnover(
+            sum(&a.invoiced_period),
+            sum(&a.opening_balance),
+            outstanding,
+            self.period as i64,
+        );
+        let opt = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
+        let mut fields = vec![
+            (
+                column("as_of", ColKind::Date, "截至日期"),
+                Cell::Date(date_from_days(self.as_of)),
+            ),
+            (
+                column("customers", ColKind::Int, "客户数"),
+                Cell::Int(a.len() as i64),
+            ),
+            (
+                column("invoices", ColKind::Int, "发票数"),
+                Cell::Int(a.invoices.iter().sum::<usize>() as i64),
+            ),
+            (
+                column("invoiced", ColKind::Money, "开票金额"),
+                self.money(sum(&a.invoiced)),
+            ),
+            (
+                column("paid", ColKind::Money, "已收金额"),
+                self.money(sum(&a.paid)),
+            ),
+            (
+                column("outstanding", ColKind::Money, "应收余额"),
+                self.money(outstanding),
+            ),
+            (
+                column("overdue", ColKind::Money, "逾期金额"),
+                self.money(overdue),
+            ),
+            (
+                column("overdue_share", ColKind::Share, "逾期占比"),
+                opt((outstanding > 0).then(|| overdue as f64 / outstanding as f64)),
+            ),
+            (
+                column("period_days", ColKind::Int, "周转期间天数"),
+                Cell::Int(self.period as i64),
+            ),
+            (
+                column("receivable_turnover", ColKind::Float, "应收周转率"),
+                opt(turnover),
+            ),
+            (column("dso", ColKind::Float, "DSO"), opt(dso)),
+        ];
+        if let Some(set) = a_class {
+            let members: Vec<usize> = (0..a.len())
+                .filter(|&i| set.contains(&a.customer[i]))
+                .collect();
+            fields.push((
+                column("a_class_customers", ColKind::Int, "A类客户数"),
+                Cell::Int(set.len() as i64),
+            ));
+            fields.push((
+                column("a_class_overdue", ColKind::Money, "A类客户逾期金额"),
+                self.money(members.iter().map(|&i| a.overdue[i]).sum()),
+            ));
+        }
+        let buckets = Table {
+            name: "buckets".into(),
+            title: "Buckets".into(),
+            title_zh: Some("账龄区间".into()),
+            columns: vec![
+                column("bucket", ColKind::Label, "账龄区间"),
+                column("amount", ColKind::Money, "金额"),
+                column("share", ColKind::Share, "占比"),
+                column("customers", ColKind::Int, "客户数"),
+            ],
+            rows: self
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    let v = sum(&a.buckets[k]);
+                    vec![
+                        Cell::Str(l.clone()),
+                        self.money(v),
+                        opt((outstanding > 0).then(|| v as f64 / outstanding as f64)),
+                        Cell::Int(a.buckets[k].iter().filter(|&&x| x > 0).count() as i64),
+                    ]
+                })
+                .collect(),
+            totals: Some(vec![
+                Cell::Null,
+                self.money(outstanding),
+                Cell::Null,
+                Cell::Null,
+            ]),
+        };
+        let mut columns = self.customer_columns();
+        columns.extend([
+            column("overdue", ColKind::Money, "逾期金额"),
+            column("outstanding", ColKind::Money, "应收余额"),
+            column("overdue_share", ColKind::Share, "逾期占比"),
+            column("dso", ColKind::Float, "DSO"),
+        ]);
+        let rows = self
+            .order()
+            .into_iter()
+            .filter(|&i| a.overdue[i] > 0)
+            .take(TOP)
+            .map(|i| {
+                let mut row = self.customer_cells(i);
+                row.extend([
+                    self.money(a.overdue[i]),
+                    self.money(a.outstanding[i]),
+                    opt(a.overdue_share[i]),
+                    opt(a.dso[i]),
+                ]);
+                row
+            })
+            .collect();
+        let top = Table {
+            name: "top_overdue".into(),
+            title: "Top overdue customers".into(),
+            title_zh: Some("逾期金额最高的客户".into()),
+            columns,
+            rows,
+            totals: None,
+        };
+        Report::Summary {
+            title: "Receivable aging".into(),
+            fields,
+            tables: vec![buckets, top],
+        }
+    }
+}
