@@ -49,7 +49,7 @@ pub enum Command {
     ///   crm-cli pareto shipments.csv --by customer,lane --cutoffs 70,90
     #[command(verbatim_doc_comment)]
     Pareto(ParetoArgs),
-    /// Churn: who is new, active, at risk, churned or reactivated, by each customer's own rhythm.
+    /// Churn: who is new, active, at risk, churned or reactivated, by their own rhythm.
     ///
     /// Per customer as of --as-of: the typical gap between shipping days (median of its own
     /// gaps, or of all customers' when it has fewer than two), days since the last shipment
@@ -67,6 +67,27 @@ pub enum Command {
     ///   crm-cli churn shipments.csv --as-of 2026-09-30 --format csv -o churn.csv
     #[command(verbatim_doc_comment)]
     Churn(ChurnArgs),
+    /// Financial ratios of customers' balance sheets and income statements, with health grades.
+    ///
+    /// One row per customer and period end (input: one row per customer and period end with
+    /// cash, receivables, inventory, current_assets, total_assets, current_liabilities,
+    /// total_liabilities, revenue, credit_sales, cogs, net_income; optional
+    /// short_term_investments, prepaid_expenses, total_costs; English or Chinese headers):
+    /// current, quick and cash ratios, debt ratio, receivable and inventory turnover, DSO and
+    /// DIO (--days / turnover), ROA, net margin, cost-profit ratio. Turnovers and ROA use the
+    /// average of the previous and this period end when the previous one (at most 400 days
+    /// earlier) is in the file, else this period end's value (flagged in notes). A ratio whose
+    /// input is missing or whose denominator is zero is empty. Grades: current ≥ 2 good, ≥ 1
+    /// fair, else weak; quick ≥ 1 good, ≥ 0.5 fair, else weak (exact: 2.00 is good).
+    /// Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli ratios testdata/financials.csv
+    ///   crm-cli ratios statements.xlsx --latest --quick conservative --lang zh
+    ///   crm-cli ratios testdata/financials.csv --summary --current-grades 1.5,1
+    ///   crm-cli ratios 财务报表.csv --as-of 2025-06-30 --format csv -o ratios.csv
+    #[command(verbatim_doc_comment)]
+    Ratios(RatiosArgs),
     /// Receivables: aging buckets, days to pay, turnover and DSO per customer, as of a date.
     ///
     /// Only invoices dated on or before --as-of count, and only payments dated on or before it
@@ -84,8 +105,11 @@ pub enum Command {
     ///   crm-cli aging invoices.csv --buckets 15,30,60 --basis invoice
     #[command(verbatim_doc_comment)]
     Aging(AgingArgs),
-    /// Describe an export: encoding, delimiter, rows, how each header maps to a field, value types
-    /// and parse problems per column, date range. How to debug a file crm-cli will not read.
+    /// Describe an export: encoding, delimiter, header mapping, value types, parse problems.
+    ///
+    /// Encoding, delimiter, rows, how each header maps to a field (or why not), inferred value
+    /// types and parse problems per column with examples, date range. How to debug a file
+    /// crm-cli will not read.
     ///
     /// Examples:
     ///   crm-cli inspect testdata/shipments_gbk.csv
@@ -387,6 +411,47 @@ pub struct AgingArgs {
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub shipments: Vec<String>,
     /// Totals per bucket, overdue share, DSO and the top overdue customers.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuickArg {
+    /// (current_assets − inventory − prepaid_expenses) / current_liabilities.
+    Standard,
+    /// (cash + short_term_investments + receivables) / current_liabilities.
+    Conservative,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RatiosArgs {
+    /// Balance sheet and income statement exports (one row per customer and period end):
+    /// files, globs, or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Only periods ending on or before this date (default: all).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only each customer's latest period (its averages still use the period before).
+    #[arg(long)]
+    pub latest: bool,
+    /// Days of a period for DSO and DIO [default: 365].
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<i64>,
+    /// How the quick ratio is computed [default: standard].
+    #[arg(long, value_enum)]
+    pub quick: Option<QuickArg>,
+    /// Current ratio thresholds of good and fair [default: 2,1].
+    #[arg(long, value_name = "GOOD,FAIR")]
+    pub current_grades: Option<String>,
+    /// Quick ratio thresholds of good and fair [default: 1,0.5].
+    #[arg(long, value_name = "GOOD,FAIR")]
+    pub quick_grades: Option<String>,
+    /// Grade counts of each customer's latest period and the customers graded weak.
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

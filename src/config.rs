@@ -37,6 +37,8 @@ pub struct Config {
     pub tier: TierConfig,
     #[serde(default)]
     pub churn: ChurnConfig,
+    #[serde(default)]
+    pub ratios: RatiosConfig,
 }
 
 /// `[churn]`: the thresholds of the status rules (see `crm-cli churn --help`).
@@ -49,6 +51,20 @@ pub struct ChurnConfig {
     pub max_idle: Option<i64>,
     pub window: Option<i64>,
     pub drop: Option<f64>,
+}
+
+/// `[ratios]`: grade thresholds and options of `crm-cli ratios` (see `crm-cli ratios --help`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatiosConfig {
+    /// Current ratio thresholds "GOOD,FAIR", e.g. "2,1".
+    pub current_grades: Option<String>,
+    /// Quick ratio thresholds "GOOD,FAIR", e.g. "1,0.5".
+    pub quick_grades: Option<String>,
+    /// Days of a period for DSO and DIO.
+    pub days: Option<i64>,
+    /// "standard" or "conservative".
+    pub quick: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

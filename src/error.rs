@@ -18,7 +18,12 @@ pub struct Problem {
     pub message: String,
     /// Later rows of the same file with the same problem in the same column (listed once).
     pub repeats: usize,
+    /// The lines of the first few of those rows.
+    pub more_lines: Vec<u64>,
 }
+
+/// How many lines of repeated problems are named.
+pub const MAX_REPEAT_LINES: usize = 5;
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -29,7 +34,18 @@ impl fmt::Display for Problem {
         )?;
         if self.repeats > 0 {
             let s = if self.repeats == 1 { "" } else { "s" };
-            write!(f, " (and {} more row{s} like it)", self.repeats)?;
+            let lines: Vec<String> = self.more_lines.iter().map(u64::to_string).collect();
+            let more = if self.repeats > self.more_lines.len() {
+                ", …"
+            } else {
+                ""
+            };
+            write!(
+                f,
+                " (and {} more row{s} like it: line{s} {}{more})",
+                self.repeats,
+                lines.join(", ")
+            )?;
         }
         Ok(())
     }

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tier(a) => (&a.output, &a.input),
         Command::Pareto(a) => (&a.output, &a.input),
         Command::Churn(a) => (&a.output, &a.input),
+        Command::Ratios(a) => (&a.output, &a.input),
         Command::Aging(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tier(a) => commands::tier::run(a, &cfg, progress)?,
         Command::Pareto(a) => commands::pareto::run(a, &cfg, progress)?,
         Command::Churn(a) => commands::churn::run(a, &cfg, progress)?,
+        Command::Ratios(a) => commands::ratios::run(a, &cfg, progress)?,
         Command::Aging(a) => commands::aging::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
     };

@@ -224,10 +224,10 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
         arrivals.sort_by_key(|&k| (invoices[items[k]].date, k));
         let mut next_arrival = 0;
         let apply_credit = |open: &mut [i64],
-                                closed: &mut [Option<i32>],
-                                arrived: &[bool],
-                                credit: &mut i64,
-                                date: i32| {
+                            closed: &mut [Option<i32>],
+                            arrived: &[bool],
+                            credit: &mut i64,
+                            date: i32| {
             for k in 0..open.len() {
                 if *credit <= 0 {
                     break;
@@ -243,11 +243,11 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
             }
         };
         let arrive_until = |date: i32,
-                                open: &mut Vec<i64>,
-                                arrived: &mut Vec<bool>,
-                                closed: &mut Vec<Option<i32>>,
-                                credit: &mut i64,
-                                next: &mut usize| {
+                            open: &mut Vec<i64>,
+                            arrived: &mut Vec<bool>,
+                            closed: &mut Vec<Option<i32>>,
+                            credit: &mut i64,
+                            next: &mut usize| {
             while *next < arrivals.len() && invoices[items[arrivals[*next]]].date <= date {
                 let k = arrivals[*next];
                 let inv = &invoices[items[k]];

@@ -5,5 +5,6 @@ pub mod aging;
 pub mod bgnbd;
 pub mod churn;
 pub mod pareto;
+pub mod ratios;
 pub mod rfm;
 pub mod window;

@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 pub enum Measure {
     /// An exact amount: an Int64 expression in minor units (revenue, revenue − cost, teu, ...).
     Exact(Expr),
-    /// Shipments: distinct shipment ids (a row without id counts as its own), rows without ids.
+    /// Shipments: distinct shipment ids among shipment rows (credit notes are not shipments; a
+    /// row without id counts as its own), shipment rows when there is no id column.
     Shipments,
 }
 
@@ -99,14 +100,7 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Items> {
     let (lf, as_of) = params.window.apply(lf, "ship_date", "shipments")?;
     let value = match &params.measure {
         Measure::Exact(e) => e.clone().cast(DataType::Int64).sum(),
-        Measure::Shipments if schema.contains("shipment_id") => {
-            col("shipment_id")
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::Int64)
-                + col("shipment_id").null_count().cast(DataType::Int64)
-        }
-        Measure::Shipments => len().cast(DataType::Int64),
+        Measure::Shipments => super::activity::shipment_count(schema.contains("shipment_id")),
     };
     let mut keys: Vec<Expr> = Vec::new();
     if let Some(g) = &params.within {

@@ -4,10 +4,9 @@
 use polars::prelude::IntoLazy;
 use rust_decimal::Decimal;
 
-use super::{Output, date_arg, decimal_list, load_options, money};
+use super::{Output, decimal_list, load_options, money, window_args};
 use crate::analytics::bgnbd;
 use crate::analytics::churn::{self, Customers, Rules, STATUSES};
-use crate::analytics::window::Window;
 use crate::cli::{ChurnArgs, ModelArg};
 use crate::config::{Config, Setting};
 use crate::error::{Error, Result};
@@ -88,6 +87,14 @@ fn rules(args: &ChurnArgs, cfg: &Config) -> Result<Rules> {
         drop_pct: drop,
     };
     if r.risk_ratio > r.churn_ratio {
+        let from_file = (args.risk_ratio.is_none() && c.risk_ratio.is_some())
+            || (args.churn_ratio.is_none() && c.churn_ratio.is_some());
+        if from_file {
+            return Err(Error::Input(format!(
+                "{}: [churn] the risk ratio ({}) must not exceed the churn ratio ({})",
+                cfg.source, r.risk_ratio, r.churn_ratio
+            )));
+        }
         return Err(Error::Usage(format!(
             "the risk ratio ({}) must not exceed the churn ratio ({})",
             r.risk_ratio, r.churn_ratio
@@ -99,16 +106,11 @@ fn rules(args: &ChurnArgs, cfg: &Config) -> Result<Rules> {
 pub fn run(args: &ChurnArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
-    let window = Window {
-        from: date_arg("--from", args.from.as_deref())?,
-        to: date_arg("--to", args.to.as_deref())?,
-        as_of: date_arg("--as-of", args.as_of.as_deref())?,
-    };
-    if let (Some(f), Some(t)) = (window.from, window.to)
-        && f > t
-    {
-        return Err(Error::Usage(format!("--from {f} is after --to {t}")));
-    }
+    let window = window_args(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.as_of.as_deref(),
+    )?;
     let rules = rules(args, cfg)?;
     let fields = ["customer_id", "customer_name", "ship_date", "revenue"];
     let req = Request {

@@ -5,11 +5,13 @@ pub mod aging;
 pub mod churn;
 pub mod inspect;
 pub mod pareto;
+pub mod ratios;
 pub mod tier;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::analytics::window::Window;
 use crate::cli::InputArgs;
 use crate::config::Config;
 use crate::config::Setting;
@@ -104,6 +106,26 @@ pub fn date_arg(flag: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
             "{flag}: cannot read '{s}' as a date (expected e.g. 2024-01-31)"
         ))),
     }
+}
+
+/// The analysis window from --from, --to and --as-of, checked for order.
+pub fn window_args(from: Option<&str>, to: Option<&str>, as_of: Option<&str>) -> Result<Window> {
+    let w = Window {
+        from: date_arg("--from", from)?,
+        to: date_arg("--to", to)?,
+        as_of: date_arg("--as-of", as_of)?,
+    };
+    if let (Some(f), Some(t)) = (w.from, w.to)
+        && f > t
+    {
+        return Err(Error::Usage(format!("--from {f} is after --to {t}")));
+    }
+    if let (Some(f), Some(a)) = (w.from, w.as_of)
+        && a < f
+    {
+        return Err(Error::Usage(format!("--as-of {a} is before --from {f}")));
+    }
+    Ok(w)
 }
 
 /// A comma-separated list of `n` decimals, e.g. `--pyramid 1,4,15`.

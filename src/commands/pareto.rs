@@ -4,11 +4,10 @@ use polars::prelude::{IntoLazy, col, lit};
 use rust_decimal::Decimal;
 
 use super::{
-    GroupColumn, Output, check_group_loaded, date_arg, decimal_list, group_column, load_options,
-    money,
+    GroupColumn, Output, check_group_loaded, decimal_list, group_column, load_options, money,
+    window_args,
 };
 use crate::analytics::pareto::{self, CLASSES, GroupSummary, Items, Measure, Params};
-use crate::analytics::window::Window;
 use crate::cli::ParetoArgs;
 use crate::config::{Config, Setting};
 use crate::error::{Error, Result};
@@ -110,16 +109,11 @@ fn parse_keys(by: &str) -> Result<Vec<Key>> {
 pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
-    let window = Window {
-        from: date_arg("--from", args.from.as_deref())?,
-        to: date_arg("--to", args.to.as_deref())?,
-        as_of: date_arg("--as-of", args.as_of.as_deref())?,
-    };
-    if let (Some(f), Some(t)) = (window.from, window.to)
-        && f > t
-    {
-        return Err(Error::Usage(format!("--from {f} is after --to {t}")));
-    }
+    let window = window_args(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.as_of.as_deref(),
+    )?;
     let cutoff_setting = Setting::from_flag("--cutoffs", &args.cutoffs);
     let c = decimal_list(cutoff_setting, 2)?;
     if !(c[0] > Decimal::ZERO && c[0] <= c[1] && c[1] <= Decimal::from(100)) {

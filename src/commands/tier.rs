@@ -4,10 +4,11 @@ use polars::prelude::IntoLazy;
 use rust_decimal::Decimal;
 
 use super::{
-    GroupColumn, Output, check_group_loaded, date_arg, decimal_list, group_column, load_options,
-    minor_units_ceil, money,
+    GroupColumn, Output, check_group_loaded, decimal_list, group_column, load_options,
+    minor_units_ceil, money, window_args,
 };
 use crate::analytics::rfm::{self, Bins, Customers, Params, SegmentRule, Tiering};
+use crate::analytics::window::Window;
 use crate::cli::{FrequencyArg, ScoresArg, TierArgs, TierByArg, ValueArg};
 use crate::config::{Config, Setting};
 use crate::error::{Error, Result};
@@ -23,20 +24,16 @@ const FIELDS: &[&str] = &[
     "customer_name",
     "ship_date",
     "revenue",
-    "cost",
 ];
 pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     // Resolve every option before reading data, so usage errors come first.
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
-    let from = date_arg("--from", args.from.as_deref())?;
-    let to = date_arg("--to", args.to.as_deref())?;
-    let as_of = date_arg("--as-of", args.as_of.as_deref())?;
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        return Err(Error::Usage(format!("--from {f} is after --to {t}")));
-    }
+    let Window { from, to, as_of } = window_args(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.as_of.as_deref(),
+    )?;
     let group = match &args.by {
         Some(b) => {
             let g = group_column("--by", b, Dataset::Shipments)?;
@@ -107,6 +104,9 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     };
 
     let mut fields: Vec<&'static str> = FIELDS.to_vec();
+    if args.value == ValueArg::Margin {
+        fields.push("cost");
+    }
     let mut extra = Vec::new();
     match &group {
         Some(GroupColumn { field: Some(f), .. }) => fields.push(f),

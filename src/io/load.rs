@@ -22,7 +22,7 @@ use std::io::{Cursor, Read};
 
 use polars::prelude::*;
 
-use crate::error::{Error, MAX_LISTED_PROBLEMS, Problem, Result};
+use crate::error::{Error, MAX_LISTED_PROBLEMS, MAX_REPEAT_LINES, Problem, Result};
 use crate::io::encoding::{self, Encoding};
 use crate::io::fields::{self, Dataset, Kind, Resolution};
 use crate::io::parse::{self, DateFormat, Fixed, NumberFormat};
@@ -388,6 +388,9 @@ fn push_row<'a>(
             .find(|p| p.column == column && p.message == message && p.file == display)
         {
             p.repeats += 1;
+            if p.more_lines.len() < MAX_REPEAT_LINES {
+                p.more_lines.push(line);
+            }
         } else if col.problems.len() < MAX_LISTED_PROBLEMS {
             col.problems.push(Problem {
                 file: display.to_string(),
@@ -395,6 +398,7 @@ fn push_row<'a>(
                 column: column.to_string(),
                 message,
                 repeats: 0,
+                more_lines: Vec::new(),
             });
         }
     };
@@ -601,12 +605,21 @@ fn raw_delimited(
     let delimiter = opts
         .delimiter
         .unwrap_or_else(|| sniff::sniff_delimiter(&dprefix));
+    let newlines = NewlineQueue::default();
+    let mut lines = LineIndex {
+        newlines: newlines.clone(),
+        before: 0,
+        blank: 0,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(CrlfToLf::new(Cursor::new(dprefix).chain(decoded)));
+        .from_reader(LineEnds::new(
+            Cursor::new(dprefix).chain(decoded),
+            newlines.clone(),
+        ));
 
     let mut record = csv::ByteRecord::new();
     let has_header = rdr
@@ -638,7 +651,8 @@ fn raw_delimited(
             Ok(false) => break,
             Err(e) => return Err(csv_error(display, e)),
         }
-        let line = record.position().map_or(0, |p| p.line());
+        // The first byte of the record that is not a line end (the csv crate skips blank lines).
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
         if record
             .iter()
             .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
@@ -658,33 +672,51 @@ fn raw_delimited(
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
+    meta.blank_rows += lines.blank;
     Ok(meta)
 }
 
-/// Turns CRLF line ends into LF. The csv crate reads both, but it dates a record that follows a
-/// CRLF to the line before, so reported line numbers would be one too low in Excel's exports.
-struct CrlfToLf<R> {
+/// Byte offsets (in the normalised stream) of every line end not yet passed by the reader.
+type NewlineQueue = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>;
+
+/// Normalises line ends to LF (CRLF from Excel on Windows, lone CR from "CSV (Macintosh)") and
+/// records where each line ends, so that records are dated to their real line: the csv crate's
+/// own line count skips blank lines and dates a record after a CRLF to the line before.
+struct LineEnds<R> {
     inner: R,
     /// A '\r' held back from the end of the previous chunk (it may start a CRLF).
     pending_cr: bool,
     raw: Vec<u8>,
     ready: Vec<u8>,
     pos: usize,
+    /// Offset of the next byte of `ready` in the output stream.
+    offset: u64,
+    newlines: NewlineQueue,
 }
 
-impl<R: Read> CrlfToLf<R> {
-    fn new(inner: R) -> Self {
-        CrlfToLf {
+impl<R: Read> LineEnds<R> {
+    fn new(inner: R, newlines: NewlineQueue) -> Self {
+        LineEnds {
             inner,
             pending_cr: false,
             raw: vec![0; 64 * 1024],
             ready: Vec::with_capacity(64 * 1024),
             pos: 0,
+            offset: 0,
+            newlines,
         }
+    }
+
+    fn push_newline(&mut self) {
+        self.newlines
+            .borrow_mut()
+            .push_back(self.offset + self.ready.len() as u64);
+        self.ready.push(b'\n');
     }
 
     /// Refill `ready`; false at the end of input.
     fn fill(&mut self) -> std::io::Result<bool> {
+        self.offset += self.ready.len() as u64;
         self.ready.clear();
         self.pos = 0;
         while self.ready.is_empty() {
@@ -692,25 +724,30 @@ impl<R: Read> CrlfToLf<R> {
             if n == 0 {
                 if self.pending_cr {
                     self.pending_cr = false;
-                    self.ready.push(b'\r');
+                    self.push_newline();
                     return Ok(true);
                 }
                 return Ok(false);
             }
-            let chunk = &self.raw[..n];
+            let mut start = 0;
             if self.pending_cr {
                 self.pending_cr = false;
-                if chunk[0] != b'\n' {
-                    self.ready.push(b'\r');
+                self.push_newline();
+                if self.raw[0] == b'\n' {
+                    start = 1;
                 }
             }
-            for (i, &b) in chunk.iter().enumerate() {
-                if b != b'\r' {
-                    self.ready.push(b);
-                } else if i + 1 == n {
-                    self.pending_cr = true;
-                } else if chunk[i + 1] != b'\n' {
-                    self.ready.push(b'\r');
+            for i in start..n {
+                match self.raw[i] {
+                    b'\r' if i + 1 == n => self.pending_cr = true,
+                    b'\r' => {
+                        // CRLF: the LF that follows is the line end; a lone CR is one itself.
+                        if self.raw[i + 1] != b'\n' {
+                            self.push_newline();
+                        }
+                    }
+                    b'\n' => self.push_newline(),
+                    b => self.ready.push(b),
                 }
             }
         }
@@ -718,7 +755,7 @@ impl<R: Read> CrlfToLf<R> {
     }
 }
 
-impl<R: Read> Read for CrlfToLf<R> {
+impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         if self.pos == self.ready.len() && !self.fill()? {
             return Ok(0);
@@ -727,6 +764,35 @@ impl<R: Read> Read for CrlfToLf<R> {
         out[..n].copy_from_slice(&self.ready[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+/// Turns a record's byte offset into its 1-based line: one more than the line ends before it.
+/// Records come in order, so passed line ends are dropped as they are counted.
+struct LineIndex {
+    newlines: NewlineQueue,
+    before: u64,
+    /// Empty lines skipped before records.
+    blank: usize,
+}
+
+impl LineIndex {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut q = self.newlines.borrow_mut();
+        while q.front().is_some_and(|&nl| nl < byte) {
+            q.pop_front();
+            self.before += 1;
+        }
+        // The csv crate's position of a record after blank lines is the start of those blank
+        // lines: skip line ends that follow one another from there.
+        let mut at = byte;
+        while q.front() == Some(&at) {
+            q.pop_front();
+            self.before += 1;
+            self.blank += 1;
+            at += 1;
+        }
+        self.before + 1
     }
 }
 
@@ -804,19 +870,24 @@ fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
     ))
 }
 
-/// A spreadsheet float as text: rounded to 10 decimals, so binary artefacts of formulas
-/// (`0.30000000000000004`) read as the number a person sees (`0.3`).
+/// A spreadsheet or Parquet float as text: rounded to 10 decimals, so binary artefacts of
+/// formulas (`0.30000000000000004`) read as the number a person sees (`0.30`), and written with
+/// at least 2 decimals: a float carries no written scale, and money shows cents.
 fn float_text(f: f64) -> String {
     if !f.is_finite() {
         return f.to_string();
     }
     let s = format!("{f:.10}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let frac = frac.trim_end_matches('0');
+    let frac = format!("{frac:0<2}");
+    // −0.0 (or a tiny negative rounded to zero) is written without its sign.
+    let int = if int == "-0" && frac.bytes().all(|b| b == b'0') {
+        "0"
     } else {
-        s.to_string()
-    }
+        int
+    };
+    format!("{int}.{frac}")
 }
 
 /// Feed column-wise text cells to `on_row` (header = row 1).
@@ -1033,6 +1104,28 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
                 .into_date()
                 .into(),
             Builder::Fixed(v) if t.kind == Kind::Money => {
+                // Exact sums are Int64: keep every possible total (of any group of rows, and
+                // revenue − cost) within it, or say so instead of overflowing later.
+                let total: i128 = v
+                    .iter()
+                    .flatten()
+                    .map(|f| {
+                        f.mantissa.unsigned_abs() as i128
+                            * 10i128.pow(scale.saturating_sub(f.scale))
+                    })
+                    .sum();
+                if total > (i64::MAX / 2) as i128 {
+                    let widest = v
+                        .iter()
+                        .flatten()
+                        .max_by_key(|f| f.scale)
+                        .map(|f| f.to_decimal().to_string());
+                    return Err(Error::Input(format!(
+                        "column '{}': at {scale} decimal places (the most any value has{}), the amounts add up to more than exact arithmetic here can hold (about 4.6e18 units of the last place); round the amounts to fewer decimals",
+                        t.name,
+                        widest.map(|w| format!(", e.g. {w}")).unwrap_or_default()
+                    )));
+                }
                 let mut out = Vec::with_capacity(v.len());
                 for f in v {
                     out.push(match f {
@@ -1188,35 +1281,64 @@ mod tests {
 
     fn crlf(input: &[u8], one_byte: bool) -> Vec<u8> {
         let mut out = Vec::new();
+        let q = NewlineQueue::default();
         if one_byte {
-            CrlfToLf::new(OneByte(Cursor::new(input.to_vec())))
+            LineEnds::new(OneByte(Cursor::new(input.to_vec())), q.clone())
                 .read_to_end(&mut out)
                 .unwrap();
         } else {
-            CrlfToLf::new(Cursor::new(input.to_vec()))
+            LineEnds::new(Cursor::new(input.to_vec()), q.clone())
                 .read_to_end(&mut out)
                 .unwrap();
         }
+        // every recorded line end is an LF of the output
+        let ends: Vec<u64> = q.borrow().iter().copied().collect();
+        let lfs: Vec<u64> = out
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i as u64)
+            .collect();
+        assert_eq!(ends, lfs);
         out
     }
 
     #[test]
     fn spreadsheet_floats_lose_binary_artefacts() {
-        assert_eq!(float_text(0.1 + 0.2), "0.3");
-        assert_eq!(float_text(54227.5), "54227.5");
+        assert_eq!(float_text(0.1 + 0.2), "0.30");
+        assert_eq!(float_text(54227.5), "54227.50");
         assert_eq!(float_text(1234.56), "1234.56");
-        assert_eq!(float_text(45296.0), "45296");
-        assert_eq!(float_text(-0.0), "0");
+        assert_eq!(float_text(2.125), "2.125");
+        assert_eq!(float_text(45296.0), "45296.00");
+        assert_eq!(float_text(-0.0), "0.00");
         assert_eq!(float_text(-12.25), "-12.25");
+        assert_eq!(float_text(-0.5), "-0.50");
     }
 
     #[test]
-    fn crlf_becomes_lf_and_lone_cr_stays() {
+    fn line_ends_become_lf() {
         for one in [false, true] {
             assert_eq!(crlf(b"a,b\r\nc,d\r\n", one), b"a,b\nc,d\n");
-            assert_eq!(crlf(b"a\rb\r", one), b"a\rb\r");
-            assert_eq!(crlf(b"\r\r\n\n", one), b"\r\n\n");
+            // lone CR ("CSV (Macintosh)") is a line end too
+            assert_eq!(crlf(b"a\rb\r", one), b"a\nb\n");
+            assert_eq!(crlf(b"\r\r\n\n", one), b"\n\n\n");
+            assert_eq!(crlf(b"x\n\ny", one), b"x\n\ny");
             assert_eq!(crlf(b"", one), b"");
         }
+    }
+
+    #[test]
+    fn line_index_counts_line_ends_before_a_record() {
+        let q = NewlineQueue::default();
+        q.borrow_mut().extend([3, 4, 5, 9]);
+        let mut idx = LineIndex {
+            newlines: q,
+            before: 0,
+            blank: 0,
+        };
+        assert_eq!(idx.line_at(0), 1);
+        // line ends at 3, 4, 5: a record reported at 4 starts after the blank lines 4 and 5
+        assert_eq!(idx.line_at(4), 4);
+        assert_eq!(idx.line_at(10), 5);
     }
 }
