@@ -105,6 +105,20 @@ pub enum Command {
     ///   crm-cli aging invoices.csv --buckets 15,30,60 --basis invoice
     #[command(verbatim_doc_comment)]
     Aging(AgingArgs),
+    /// Service quality per customer or lane: on-time, delay, transit, damage, loss, returns.
+    ///
+    /// Per group over shipments in [--from, --to] up to --as-of: shipments (credit notes are
+    /// not shipments), delivered (a delivered date on or before as-of), open (neither delivered
+    /// nor lost yet, counted apart), on_time_rate (delivered on or before the promised date,
+    /// over delivered shipments with a promised date), avg_delay_days over late shipments,
+    /// avg_transit_days (delivered − ship date), damaged/lost/returned rates from the status
+    /// column over all shipments. Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli service testdata/shipments.csv
+    ///   crm-cli service shipments.csv --by lane --summary
+    #[command(verbatim_doc_comment)]
+    Service(ServiceArgs),
     /// Describe an export: encoding, delimiter, header mapping, value types, parse problems.
     ///
     /// Encoding, delimiter, rows, how each header maps to a field (or why not), inferred value
@@ -452,6 +466,32 @@ pub struct RatiosArgs {
     #[arg(long, value_name = "GOOD,FAIR")]
     pub quick_grades: Option<String>,
     /// Grade counts of each customer's latest period and the customers graded weak.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServiceArgs {
+    /// Shipment exports: files, globs, or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Group by customer, lane, origin, destination, mode or any column.
+    #[arg(long, value_name = "COLUMN", default_value = "customer")]
+    pub by: String,
+    /// First ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Deliveries after this date count as open (default: the latest ship date in the window).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Overall rates and the groups with the worst on-time rate.
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Churn(a) => (&a.output, &a.input),
         Command::Ratios(a) => (&a.output, &a.input),
         Command::Aging(a) => (&a.output, &a.input),
+        Command::Service(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
     let cfg = config::load(input_args.config.as_deref())?;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Churn(a) => commands::churn::run(a, &cfg, progress)?,
         Command::Ratios(a) => commands::ratios::run(a, &cfg, progress)?,
         Command::Aging(a) => commands::aging::run(a, &cfg, progress)?,
+        Command::Service(a) => commands::service::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
     };
     if !output_args.quiet {

@@ -7,4 +7,5 @@ pub mod churn;
 pub mod pareto;
 pub mod ratios;
 pub mod rfm;
+pub mod service;
 pub mod window;
