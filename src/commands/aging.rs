@@ -53,7 +53,6 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let inputs = source::resolve_inputs(&args.files)?;
     let pay_inputs = source::resolve_inputs(&args.payments)?;
     let ship_inputs = source::resolve_inputs(&args.shipments)?;
-    let opts = load_options(&args.input, cfg, Dataset::Invoices, progress)?;
     let as_of_arg = date_arg("--as-of", args.as_of.as_deref())?;
     let mut bounds = Vec::new();
     for part in args.buckets.split(',') {
@@ -75,89 +74,8 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
         return Err(Error::Usage("--period must be at least 1 day".into()));
     }
 
-    let fields = [
-        "invoice_id",
-        "customer_id",
-        "customer_name",
-        "invoice_date",
-        "due_date",
-        "amount",
-        "paid_amount",
-        "paid_date",
-    ];
-    let req = Request {
-        dataset: Dataset::Invoices,
-        fields: &fields,
-        extra_columns: &[],
-        exact: &[],
-    };
-    let loaded = load::load(&inputs, &req, &opts)?;
-    let mut notes = loaded.notes.clone();
-    let payments_loaded = if pay_inputs.is_empty() {
-        None
-    } else {
-        let popts = load_options(&args.input, cfg, Dataset::Payments, progress)?;
-        let preq = Request {
-            dataset: Dataset::Payments,
-            fields: &["invoice_id", "customer_id", "payment_date", "amount"],
-            extra_columns: &[],
-            exact: &[],
-        };
-        let p = load::load(&pay_inputs, &preq, &popts)?;
-        notes.extend(p.notes.iter().cloned());
-        Some(p)
-    };
-    let pay_scale = payments_loaded.as_ref().map_or(0, |p| p.money_scale);
-    let (scale, inv_factor, pay_factor) = common_scale(loaded.money_scale, pay_scale);
-
-    let (invoices, mut payments, names, latest, undated) = ledger(&loaded, args.terms, inv_factor)?;
-    let mut latest = latest;
-    if let Some(p) = &payments_loaded {
-        let df = &p.df;
-        let inv = strings(df, "invoice_id")?;
-        let cust = strings(df, "customer_id")?;
-        let date = ints(df, "payment_date")?;
-        let amount = ints(df, "amount")?;
-        for i in 0..df.height() {
-            let (Some(d), Some(a)) = (date[i], amount[i]) else {
-                continue;
-            };
-            latest = latest.max(d as i32);
-            payments.push(Payment {
-                invoice: inv[i].clone(),
-                customer: cust[i].clone(),
-                date: d as i32,
-                amount: a * pay_factor,
-            });
-        }
-    }
-    let as_of = match as_of_arg {
-        Some(d) => days_since_epoch(d),
-        None => latest,
-    };
-    // paid_amount without paid_date: paid by the latest date in the data.
-    if !undated.is_empty() {
-        let when = latest.min(as_of);
-        if as_of < latest {
-            notes.push(format!(
-                "{} paid amount{} without a paid date taken as paid by the as-of date {} (the data runs to {})",
-                undated.len(),
-                if undated.len() == 1 { "" } else { "s" },
-                date_from_days(as_of),
-                date_from_days(latest)
-            ));
-        }
-        for (id, customer, amount) in undated {
-            payments.push(Payment {
-                invoice: Some(id),
-                customer: Some(customer),
-                date: when,
-                amount,
-            });
-        }
-    }
     let params = aging::Params {
-        as_of,
+        as_of: 0,
         buckets: bounds.clone(),
         basis: match args.basis {
             BasisArg::Due => Basis::Due,
@@ -165,13 +83,10 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
         },
         period_days: args.period as i64,
     };
-    let result = aging::compute(&invoices, &payments, &params)?;
-    if result.is_empty() {
-        return Err(Error::Input(format!(
-            "no invoices dated on or before {}",
-            date_from_days(as_of)
-        )));
-    }
+    let ledger = load_ledger(&inputs, &pay_inputs, &args.input, cfg, progress, args.terms)?;
+    let as_of = as_of_arg.map_or(ledger.latest, days_since_epoch);
+    let (result, notes) = ledger.age(&aging::Params { as_of, ..params })?;
+    let (scale, names) = (ledger.scale, &ledger.names);
     let a_class = if ship_inputs.is_empty() {
         None
     } else {
@@ -191,6 +106,133 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
         Report::Rows(view.rows())
     };
     Ok(Output { report, notes })
+}
+
+/// Invoices and payments of a run, read and merged, ready to be aged at any date.
+pub struct LedgerData {
+    pub invoices: Vec<Invoice>,
+    pub payments: Vec<Payment>,
+    /// Paid amounts without a paid date: (invoice, customer, amount).
+    pub undated: Vec<(String, String, i64)>,
+    pub names: HashMap<String, String>,
+    /// Latest invoice or payment date in the data (days since epoch).
+    pub latest: i32,
+    /// Money scale of invoices and payments together.
+    pub scale: u32,
+    pub notes: Vec<String>,
+}
+
+/// Read invoices (and a separate payments export) as `crm-cli aging` does.
+pub fn load_ledger(
+    inputs: &[source::Input],
+    pay_inputs: &[source::Input],
+    input: &crate::cli::InputArgs,
+    cfg: &Config,
+    progress: bool,
+    terms: u32,
+) -> Result<LedgerData> {
+    let opts = load_options(input, cfg, Dataset::Invoices, progress)?;
+    let fields = [
+        "invoice_id",
+        "customer_id",
+        "customer_name",
+        "invoice_date",
+        "due_date",
+        "amount",
+        "paid_amount",
+        "paid_date",
+    ];
+    let req = Request {
+        dataset: Dataset::Invoices,
+        fields: &fields,
+        extra_columns: &[],
+        exact: &[],
+    };
+    let loaded = load::load(inputs, &req, &opts)?;
+    let mut notes = loaded.notes.clone();
+    let payments_loaded = if pay_inputs.is_empty() {
+        None
+    } else {
+        let popts = load_options(input, cfg, Dataset::Payments, progress)?;
+        let preq = Request {
+            dataset: Dataset::Payments,
+            fields: &["invoice_id", "customer_id", "payment_date", "amount"],
+            extra_columns: &[],
+            exact: &[],
+        };
+        let p = load::load(pay_inputs, &preq, &popts)?;
+        notes.extend(p.notes.iter().cloned());
+        Some(p)
+    };
+    let pay_scale = payments_loaded.as_ref().map_or(0, |p| p.money_scale);
+    let (scale, inv_factor, pay_factor) = common_scale(loaded.money_scale, pay_scale);
+    let (invoices, mut payments, names, mut latest, undated) = ledger(&loaded, terms, inv_factor)?;
+    if let Some(p) = &payments_loaded {
+        let df = &p.df;
+        let inv = strings(df, "invoice_id")?;
+        let cust = strings(df, "customer_id")?;
+        let date = ints(df, "payment_date")?;
+        let amount = ints(df, "amount")?;
+        for i in 0..df.height() {
+            let (Some(d), Some(a)) = (date[i], amount[i]) else {
+                continue;
+            };
+            latest = latest.max(d as i32);
+            payments.push(Payment {
+                invoice: inv[i].clone(),
+                customer: cust[i].clone(),
+                date: d as i32,
+                amount: a * pay_factor,
+            });
+        }
+    }
+    Ok(LedgerData {
+        invoices,
+        payments,
+        undated,
+        names,
+        latest,
+        scale,
+        notes,
+    })
+}
+
+impl LedgerData {
+    /// Age the ledger at `params.as_of`; the notes include the loader's.
+    pub fn age(&self, params: &aging::Params) -> Result<(Aging, Vec<String>)> {
+        let as_of = params.as_of;
+        let mut notes = self.notes.clone();
+        let mut payments = self.payments.clone();
+        // paid_amount without paid_date: paid by the latest date in the data.
+        if !self.undated.is_empty() {
+            let when = self.latest.min(as_of);
+            if as_of < self.latest {
+                notes.push(format!(
+                    "{} paid amount{} without a paid date taken as paid by the as-of date {} (the data runs to {})",
+                    self.undated.len(),
+                    if self.undated.len() == 1 { "" } else { "s" },
+                    date_from_days(as_of),
+                    date_from_days(self.latest)
+                ));
+            }
+            for (id, customer, amount) in &self.undated {
+                payments.push(Payment {
+                    invoice: Some(id.clone()),
+                    customer: Some(customer.clone()),
+                    date: when,
+                    amount: *amount,
+                });
+            }
+        }
+        let result = aging::compute(&self.invoices, &payments, params)?;
+        if result.is_empty() {
+            return Err(Error::Input(format!(
+                "no invoices dated on or before {}",
+                date_from_days(as_of)
+            )));
+        }
+        Ok((result, notes))
+    }
 }
 
 type Ledger = (
