@@ -94,7 +94,7 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
     };
     let view = View {
         a: &result,
-        names: &names,
+        names,
         scale,
         labels: bucket_labels(&bounds),
         as_of,
