@@ -50,7 +50,7 @@ import math
 import random
 import sys
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -240,8 +240,8 @@ def summary(table, df, total, raw, cutoffs):
         classes.append(dict(**{"class": cls}, items=len(members),
                             item_share=ffloat(Fraction(len(members), m)), value=f"{v:.2f}",
                             value_share=ffloat(Fraction(v) / Fraction(total))))
-    pct = (Decimal(headline) * 100 / Decimal(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
-    pct_s = format(pct.normalize(), "f")
+    pct = (Decimal(headline) * 100 / Decimal(m)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    pct_s = format(pct, "f")
     cut_s = lambda c: format(c.normalize(), "f")
     return {
         "as_of": max(raw["d"]).isoformat(),

@@ -119,6 +119,23 @@ pub enum Command {
     ///   crm-cli service shipments.csv --by lane --summary
     #[command(verbatim_doc_comment)]
     Service(ServiceArgs),
+    /// Yearly screening: volume, profitability, safety, future and cooperation scores 1-5.
+    ///
+    /// Over the 12 months up to --as-of (default: the latest ship date), by percentile among
+    /// customers (ties share a score, as in tier): volume (revenue), profitability (revenue −
+    /// cost), safety (overdue share and average days late, from --invoices), future (revenue
+    /// growth against the 12 months before) and cooperation (shipments and on-time payment
+    /// rate). Weighted total (equal weights, or [screen] weights in crm.toml) and a
+    /// recommendation: key, develop, maintain, watch or exit. Without --invoices the safety
+    /// criterion is left out, and said so. --explain shows how one customer was scored.
+    /// Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli screen --shipments testdata/shipments.csv --invoices testdata/invoices.csv
+    ///   crm-cli screen --shipments s.csv --invoices i.csv --summary
+    ///   crm-cli screen --shipments s.csv --invoices i.csv --explain C000041
+    #[command(verbatim_doc_comment)]
+    Screen(ScreenArgs),
     /// Describe an export: encoding, delimiter, header mapping, value types, parse problems.
     ///
     /// Encoding, delimiter, rows, how each header maps to a field (or why not), inferred value
@@ -492,6 +509,36 @@ pub struct ServiceArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Overall rates and the groups with the worst on-time rate.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScreenArgs {
+    /// Shipment exports: files, globs, or - for stdin.
+    #[arg(long, required = true, value_name = "FILE", num_args = 1..)]
+    pub shipments: Vec<String>,
+    /// Invoice exports, for the safety criterion and the on-time payment rate.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub invoices: Vec<String>,
+    /// Receipts exported apart from the invoices.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub payments: Vec<String>,
+    /// The end of the 12 months screened (default: the latest ship date).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Payment terms in days, for invoices without a due date.
+    #[arg(long, value_name = "DAYS", default_value = "30")]
+    pub terms: u32,
+    /// Show how one customer was scored: each criterion's metric, score and weight, and the
+    /// rule that gave the recommendation.
+    #[arg(long, value_name = "CUSTOMER_ID")]
+    pub explain: Option<String>,
+    /// Customers and revenue per recommendation.
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

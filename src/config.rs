@@ -38,7 +38,16 @@ pub struct Config {
     #[serde(default)]
     pub churn: ChurnConfig,
     #[serde(default)]
+    pub screen: ScreenConfig,
+    #[serde(default)]
     pub ratios: RatiosConfig,
+}
+
+/// `[screen]`: weights of volume, profitability, safety, future and cooperation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenConfig {
+    pub weights: Option<Vec<f64>>,
 }
 
 /// `[churn]`: the thresholds of the status rules (see `crm-cli churn --help`).

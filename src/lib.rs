@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ratios(a) => (&a.output, &a.input),
         Command::Aging(a) => (&a.output, &a.input),
         Command::Service(a) => (&a.output, &a.input),
+        Command::Screen(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
     let cfg = config::load(input_args.config.as_deref())?;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ratios(a) => commands::ratios::run(a, &cfg, progress)?,
         Command::Aging(a) => commands::aging::run(a, &cfg, progress)?,
         Command::Service(a) => commands::service::run(a, &cfg, progress)?,
+        Command::Screen(a) => commands::screen::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
     };
     if !output_args.quiet {

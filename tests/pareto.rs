@@ -562,7 +562,7 @@ fn by_customer_and_lane_ranks_the_pairs() {
     assert_eq!(s["headline_items"], 4);
     assert_eq!(
         s["headline"],
-        "4 of 8 customer × lane pairs (50%) make 80% of revenue"
+        "4 of 8 customer × lane pairs (50.0%) make 80% of revenue"
     );
 }
 

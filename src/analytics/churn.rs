@@ -58,7 +58,7 @@ pub struct Customers {
     /// Distinct shipping days.
     pub shipping_days: Vec<i64>,
     pub typical_gap_days: Vec<Option<f64>>,
-    /// "own" (median of ≥ 2 own gaps) or "population".
+    /// "own" (median of ≥ 2 own gaps), "population", or "none" (no customer has two gaps).
     pub gap_source: Vec<&'static str>,
     pub days_since_last: Vec<i64>,
     pub gap_ratio: Vec<Option<f64>>,
@@ -224,10 +224,10 @@ pub fn compute(lf: LazyFrame, window: &Window, rules: &Rules) -> Result<Customer
         // A customer with only credit notes has no shipping day: dates of the notes instead.
         let first = first_day[i].or(first_row[i]).unwrap_or(a);
         let last = last_day[i].or(last_row[i]).unwrap_or(a);
-        let (typical, source) = if has_own(i) {
-            (own_gap[i], "own")
-        } else {
-            (population_gap, "population")
+        let (typical, source) = match (has_own(i), population_gap) {
+            (true, _) => (own_gap[i], "own"),
+            (false, Some(p)) => (Some(p), "population"),
+            (false, None) => (None, "none"),
         };
         let since = a - last;
         let ratio = typical.filter(|t| *t > 0.0).map(|t| since as f64 / t);

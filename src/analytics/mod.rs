@@ -7,5 +7,6 @@ pub mod churn;
 pub mod pareto;
 pub mod ratios;
 pub mod rfm;
+pub mod screen;
 pub mod service;
 pub mod window;

@@ -380,6 +380,24 @@ struct View<'a> {
     period: u32,
 }
 
+/// The `--summary` report (as `aging --summary`; `a_class` as with `--shipments`), for `report`.
+pub fn summary_report(
+    a: &Aging,
+    ledger: &LedgerData,
+    params: &aging::Params,
+    a_class: Option<&HashSet<String>>,
+) -> Report {
+    View {
+        a,
+        names: &ledger.names,
+        scale: ledger.scale,
+        labels: bucket_labels(&params.buckets),
+        as_of: params.as_of,
+        period: u32::try_from(params.period_days).unwrap_or(u32::MAX),
+    }
+    .summary(a_class)
+}
+
 fn column(key: &str, kind: ColKind, zh: &str) -> Column {
     Column::new(key, kind).zh(zh)
 }

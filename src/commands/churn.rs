@@ -26,7 +26,8 @@ struct Model {
     left_out: usize,
 }
 
-fn rules(args: &ChurnArgs, cfg: &Config) -> Result<Rules> {
+/// The status rules from the flags, crm.toml's [churn] section and the defaults.
+pub fn rules(args: &ChurnArgs, cfg: &Config) -> Result<Rules> {
     let d = Rules::default();
     let c = &cfg.churn;
     let file_err =
@@ -122,25 +123,21 @@ pub fn run(args: &ChurnArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let loaded = load::load(&inputs, &req, &opts)?;
     let scale = loaded.money_scale;
     let customers = churn::compute(loaded.df.lazy(), &window, &rules)?;
+    let mut model_note = None;
     let model = match args.model {
         ModelArg::None => None,
-        ModelArg::Bgnbd => Some(fit_model(&customers, args.horizon)?),
+        // A model that cannot be fitted (too little data) must not cost the rule-based answer.
+        ModelArg::Bgnbd => match fit_model(&customers, args.horizon) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                model_note = Some(format!("{e}; statuses and value at risk by the rules only"));
+                None
+            }
+        },
     };
-    // value_at_risk: trailing revenue of at_risk and churned customers (× (1 − p_alive)).
-    let var: Vec<i64> = (0..customers.len())
-        .map(|i| {
-            if !matches!(customers.status[i], "at_risk" | "churned") {
-                return 0;
-            }
-            // Net credit notes can make trailing revenue negative: nothing is at risk then.
-            let rev = customers.revenue_365[i].max(0);
-            match model.as_ref().and_then(|m| m.p_alive[i]) {
-                Some(p) => (rev as f64 * (1.0 - p)).round() as i64,
-                None => rev,
-            }
-        })
-        .collect();
+    let var = value_at_risk(&customers, model.as_ref().map(|m| m.p_alive.as_slice()));
     let mut notes = loaded.notes;
+    notes.extend(model_note);
     if let Some(m) = &model
         && m.left_out > 0
     {
@@ -163,6 +160,40 @@ pub fn run(args: &ChurnArgs, cfg: &Config, progress: bool) -> Result<Output> {
         Report::Rows(view.rows())
     };
     Ok(Output { report, notes })
+}
+
+/// value_at_risk per customer: trailing revenue of at_risk and churned customers (× (1 − p_alive)
+/// with a model), minor units.
+pub fn value_at_risk(customers: &Customers, p_alive: Option<&[Option<f64>]>) -> Vec<i64> {
+    (0..customers.len())
+        .map(|i| {
+            if !matches!(customers.status[i], "at_risk" | "churned") {
+                return 0;
+            }
+            // Net credit notes can make trailing revenue negative: nothing is at risk then.
+            let rev = customers.revenue_365[i].max(0);
+            // BG/NBD gives p_alive = 1 to a customer without a repeat purchase (it has had no
+            // chance to drop out in the model): the model says nothing there, the rules stand.
+            match p_alive.and_then(|p| p[i]) {
+                Some(p) if customers.shipping_days[i] >= 2 => {
+                    (rev as f64 * (1.0 - p)).round() as i64
+                }
+                _ => rev,
+            }
+        })
+        .collect()
+}
+
+/// The `--summary` report without a model (as `churn --summary`), for `report`.
+pub fn summary_report(customers: &Customers, var: &[i64], scale: u32, rules: &Rules) -> Report {
+    View {
+        c: customers,
+        model: None,
+        var,
+        scale,
+        rules,
+    }
+    .summary()
 }
 
 fn fit_model(c: &Customers, horizon: u32) -> Result<Model> {

@@ -6,6 +6,7 @@ pub mod churn;
 pub mod inspect;
 pub mod pareto;
 pub mod ratios;
+pub mod screen;
 pub mod service;
 pub mod tier;
 
@@ -160,28 +161,44 @@ pub fn group_column(flag: &str, name: &str, dataset: Dataset) -> Result<GroupCol
     if name.is_empty() {
         return Err(Error::Usage(format!("{flag} needs a column name")));
     }
-    let norm = fields::normalize_header(name);
-    let spec = fields::fields(dataset).iter().find(|f| {
-        fields::normalize_header(f.name) == norm
-            || f.aliases
-                .iter()
-                .any(|a| fields::normalize_header(a) == norm)
-    });
+    let spec = field_named(name, dataset);
     match spec {
         Some(f) if f.kind == fields::Kind::Text => Ok(GroupColumn {
             name: f.name.to_string(),
             field: Some(f.name),
         }),
         Some(f) => Err(Error::Usage(format!(
-            "{flag} {name}: '{}' is a {} field; group by a text column such as lane, origin, destination or mode",
+            "{flag} {name}: '{}' is {} field; group by a text column such as lane, origin, destination or mode",
             f.name,
-            f.kind.name()
+            kind_phrase(f.kind)
         ))),
         None => Ok(GroupColumn {
             name: name.to_string(),
             field: None,
         }),
     }
+}
+
+/// "an id", "a money", ... for messages.
+pub fn kind_phrase(k: fields::Kind) -> &'static str {
+    match k {
+        fields::Kind::Id => "an id",
+        fields::Kind::Text => "a text",
+        fields::Kind::Money => "a money",
+        fields::Kind::Date => "a date",
+        fields::Kind::Number => "a number",
+    }
+}
+
+/// The field of `dataset` that `name` names, matched like a header (canonical name or alias).
+pub fn field_named(name: &str, dataset: Dataset) -> Option<&'static fields::FieldSpec> {
+    let norm = fields::normalize_header(name);
+    fields::fields(dataset).iter().find(|f| {
+        fields::normalize_header(f.name) == norm
+            || f.aliases
+                .iter()
+                .any(|a| fields::normalize_header(a) == norm)
+    })
 }
 
 /// After loading: the group column must be in the data.

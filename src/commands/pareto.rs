@@ -35,18 +35,15 @@ impl MeasureSpec {
             "revenue" => MeasureSpec::Revenue,
             "margin" => MeasureSpec::Margin,
             "shipments" | "count" => MeasureSpec::Shipments,
-            _ => match fields::fields(Dataset::Shipments)
-                .iter()
-                .find(|f| fields::normalize_header(f.name) == norm)
-            {
+            _ => match super::field_named(s, Dataset::Shipments) {
                 Some(f) if matches!(f.kind, Kind::Money | Kind::Number) => {
                     MeasureSpec::Field(f.name)
                 }
                 Some(f) => {
                     return Err(Error::Usage(format!(
-                        "--measure {s}: '{}' is a {} field, not a number",
+                        "--measure {s}: '{}' is {} field, not a number",
                         f.name,
-                        f.kind.name()
+                        super::kind_phrase(f.kind)
                     )));
                 }
                 None if s.is_empty() => return Err(Error::Usage("--measure needs a name".into())),
@@ -63,6 +60,17 @@ impl MeasureSpec {
             MeasureSpec::Field(f) => (*f).into(),
             MeasureSpec::Column(c) => c.clone(),
         }
+    }
+}
+
+/// English plural of a field name: lane → lanes, status → statuses, currency → currencies.
+fn plural(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix('y') {
+        format!("{stem}ies")
+    } else if word.ends_with('s') {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
     }
 }
 
@@ -85,16 +93,19 @@ fn parse_keys(by: &str) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
     for part in by.split(',') {
         let norm = fields::normalize_header(part);
-        let key = if matches!(norm.as_str(), "customer" | "customerid" | "customers") {
-            Key::Customer
-        } else {
-            let g = group_column("--by", part, Dataset::Shipments)?;
-            if g.field == Some("customer_name") {
+        let customer_field = super::field_named(part, Dataset::Shipments)
+            .is_some_and(|f| matches!(f.name, "customer_id" | "customer_name"));
+        let key =
+            if customer_field || matches!(norm.as_str(), "customer" | "customerid" | "customers") {
                 Key::Customer
             } else {
-                Key::Column(g)
-            }
-        };
+                let g = group_column("--by", part, Dataset::Shipments)?;
+                if g.field == Some("customer_name") {
+                    Key::Customer
+                } else {
+                    Key::Column(g)
+                }
+            };
         if keys.iter().any(|k: &Key| k.name() == key.name()) {
             return Err(Error::Usage(format!(
                 "--by {by}: '{}' is named twice",
@@ -251,6 +262,19 @@ struct View<'a> {
     cutoffs: [Decimal; 2],
 }
 
+/// The `--summary` report of customers by revenue (as `pareto --summary`), for `report`.
+pub fn customer_summary(items: &Items, scale: u32, cutoffs: [Decimal; 2]) -> Report {
+    View {
+        keys: &[Key::Customer],
+        within: None,
+        scale,
+        is_count: false,
+        measure: "revenue".into(),
+        cutoffs,
+    }
+    .summary(items)
+}
+
 fn column(key: &str, kind: ColKind) -> Column {
     let c = Column::new(key, kind);
     match crate::render::zh_header(key) {
@@ -292,7 +316,7 @@ impl View<'_> {
         match self.keys {
             [k] => match k {
                 Key::Customer => "customers".into(),
-                Key::Column(GroupColumn { field: Some(f), .. }) => format!("{f}s"),
+                Key::Column(GroupColumn { field: Some(f), .. }) => plural(f),
                 Key::Column(g) => format!("'{}' values", g.name),
             },
             many => format!(
@@ -373,7 +397,14 @@ impl View<'_> {
             "{n} of {} {} ({}%) make {}% of {}",
             s.items,
             self.noun(),
-            pct.round_dp(1).normalize(),
+            {
+                let mut p = pct.round_dp_with_strategy(
+                    1,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                );
+                p.rescale(1);
+                p
+            },
             self.cutoffs[0].normalize(),
             self.measure
         ))

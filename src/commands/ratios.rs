@@ -12,7 +12,7 @@ use crate::io::source;
 use crate::render::{Cell, ColKind, Column, Report, Table};
 
 /// Fields `ratios` reads (customer_id and period_end are required by the dataset).
-const FIELDS: &[&str] = &[
+pub const FIELDS: &[&str] = &[
     "customer_id",
     "period_end",
     "cash",
@@ -63,7 +63,8 @@ fn thresholds(setting: Setting<'_>) -> Result<Thresholds> {
     })
 }
 
-fn params(args: &RatiosArgs, cfg: &Config) -> Result<Params> {
+/// The parameters from the flags, crm.toml's [ratios] section and the defaults.
+pub fn params(args: &RatiosArgs, cfg: &Config) -> Result<Params> {
     let c = &cfg.ratios;
     let days_ok = |v: i64| (1..=MAX_DAYS).contains(&v);
     let days = match (args.days, c.days) {
@@ -183,6 +184,21 @@ struct View<'a> {
     params: &'a Params,
     /// The data has a total_costs column: show cost_profit_ratio.
     cost_profit: bool,
+}
+
+/// The `--summary` report (as `ratios --summary`) of loaded financials, for `report`.
+pub fn summary_report(loaded: &load::Loaded, params: &Params) -> Result<Report> {
+    let statements = ratios::statements(&loaded.df)?;
+    let all = Params {
+        latest: false,
+        ..*params
+    };
+    let rows = ratios::compute(statements, &all)?;
+    let view = View {
+        params,
+        cost_profit: loaded.has("total_costs"),
+    };
+    Ok(view.summary(&rows))
 }
 
 impl View<'_> {

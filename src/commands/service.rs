@@ -100,6 +100,13 @@ struct View<'a> {
     has_status: bool,
 }
 
+/// The `--summary` report (as `service --summary`) and the table of every group (as `service`
+/// without it), for `report`.
+pub fn reports(s: &Service, key: &str, has_status: bool) -> (Report, Table) {
+    let view = View { s, key, has_status };
+    (view.summary(), view.rows(None))
+}
+
 fn column(key: &str, kind: ColKind, zh: &str) -> Column {
     Column::new(key, kind).zh(zh)
 }

@@ -29,7 +29,82 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     // Resolve every option before reading data, so usage errors come first.
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
-    let Window { from, to, as_of } = window_args(
+    let plan = plan(args, cfg)?;
+    let group = plan.group.clone();
+
+    let mut fields: Vec<&'static str> = FIELDS.to_vec();
+    if args.value == ValueArg::Margin {
+        fields.push("cost");
+    }
+    let mut extra = Vec::new();
+    match &group {
+        Some(GroupColumn { field: Some(f), .. }) => fields.push(f),
+        Some(g) => extra.push((g.name.clone(), Kind::Text)),
+        None => {}
+    }
+    let req = Request {
+        dataset: Dataset::Shipments,
+        fields: &fields,
+        extra_columns: &extra,
+        exact: &[],
+    };
+    let loaded = load::load(&inputs, &req, &opts)?;
+    if let Some(g) = &group {
+        check_group_loaded("--by", g, &loaded)?;
+    }
+    let scale = loaded.money_scale;
+    let mut notes = loaded.notes.clone();
+    let params = plan.params(args, scale);
+    for j in rfm::unreachable_rules(&params.segments) {
+        notes.push(format!(
+            "segment rule '{}' can never match: earlier rules cover all its scores",
+            params.segments[j].name
+        ));
+    }
+    let loaded_rows = loaded.df.height();
+    let customers = rfm::compute(loaded.df.lazy(), &params)?;
+    let outside = loaded_rows.saturating_sub(customers.rows);
+    if outside > 0
+        && let (Some(start), Some(end)) = (customers.window_start, customers.as_of)
+    {
+        notes.push(format!(
+            "{outside} row{} outside the window {start} to {end} left out",
+            if outside == 1 { "" } else { "s" }
+        ));
+    }
+    if params.value == rfm::Value::Margin && customers.rows_without_cost > 0 {
+        notes.push(format!(
+            "{} row{} without a cost counted with cost 0 in margin",
+            customers.rows_without_cost,
+            if customers.rows_without_cost == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    let report = if args.summary {
+        summary_report(&customers, &params, &plan.bin_texts)
+    } else {
+        Report::Rows(customer_table(&customers, params.group.as_deref(), scale))
+    };
+    Ok(Output { report, notes })
+}
+
+/// Every option of `tier` resolved (flags, then crm.toml, then the defaults) before any data is
+/// read; [`Plan::params`] completes it once the data's money scale is known.
+pub struct Plan {
+    pub window: Window,
+    pub group: Option<GroupColumn>,
+    segments: Vec<SegmentRule>,
+    tiering: TieringSpec,
+    bins: BinSpecs,
+    /// The fixed-bin specs as written (flags, else crm.toml), for the summary.
+    pub bin_texts: Vec<String>,
+}
+
+pub fn plan(args: &TierArgs, cfg: &Config) -> Result<Plan> {
+    let window = window_args(
         args.from.as_deref(),
         args.to.as_deref(),
         args.as_of.as_deref(),
@@ -102,102 +177,60 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
             .collect();
         parse_bins(&specs)?
     };
-
-    let mut fields: Vec<&'static str> = FIELDS.to_vec();
-    if args.value == ValueArg::Margin {
-        fields.push("cost");
-    }
-    let mut extra = Vec::new();
-    match &group {
-        Some(GroupColumn { field: Some(f), .. }) => fields.push(f),
-        Some(g) => extra.push((g.name.clone(), Kind::Text)),
-        None => {}
-    }
-    let req = Request {
-        dataset: Dataset::Shipments,
-        fields: &fields,
-        extra_columns: &extra,
-        exact: &[],
-    };
-    let loaded = load::load(&inputs, &req, &opts)?;
-    if let Some(g) = &group {
-        check_group_loaded("--by", g, &loaded)?;
-    }
-    let scale = loaded.money_scale;
-    let mut notes = loaded.notes.clone();
-    for j in rfm::unreachable_rules(&segments) {
-        notes.push(format!(
-            "segment rule '{}' can never match: earlier rules cover all its scores",
-            segments[j].name
-        ));
-    }
-    let params = Params {
-        from,
-        to,
-        as_of,
-        frequency: match args.frequency {
-            FrequencyArg::Shipments => rfm::Frequency::Shipments,
-            FrequencyArg::Days => rfm::Frequency::Days,
-        },
-        value: match args.value {
-            ValueArg::Revenue => rfm::Value::Revenue,
-            ValueArg::Margin => rfm::Value::Margin,
-        },
-        scores: match args.scores {
-            ScoresArg::Percentile => rfm::ScoreMethod::Percentile,
-            ScoresArg::Rank => rfm::ScoreMethod::Rank,
-        },
-        bins: Bins {
-            r: bins.r,
-            f: bins.f,
-            m: bins.m.map(|m| {
-                m.map(|v| {
-                    minor_units_ceil(v, scale).clamp(i64::MIN as i128, i64::MAX as i128) as i64
-                })
-            }),
-        },
+    Ok(Plan {
+        window,
+        group,
         segments,
-        tiering: match tiering {
-            TieringSpec::Pyramid(cum_pct) => Tiering::Pyramid { cum_pct },
-            TieringSpec::Spend(large, medium) => Tiering::Spend {
-                large: minor_units_ceil(large, scale),
-                medium: minor_units_ceil(medium, scale),
+        tiering,
+        bins,
+        bin_texts,
+    })
+}
+
+impl Plan {
+    /// The analytics parameters at the data's money `scale`.
+    pub fn params(&self, args: &TierArgs, scale: u32) -> Params {
+        Params {
+            from: self.window.from,
+            to: self.window.to,
+            as_of: self.window.as_of,
+            frequency: match args.frequency {
+                FrequencyArg::Shipments => rfm::Frequency::Shipments,
+                FrequencyArg::Days => rfm::Frequency::Days,
             },
-        },
-        group: group.as_ref().map(|g| g.name.clone()),
-        money_scale: scale,
-    };
-    let loaded_rows = loaded.df.height();
-    let customers = rfm::compute(loaded.df.lazy(), &params)?;
-    let outside = loaded_rows.saturating_sub(customers.rows);
-    if outside > 0
-        && let (Some(start), Some(end)) = (customers.window_start, customers.as_of)
-    {
-        notes.push(format!(
-            "{outside} row{} outside the window {start} to {end} left out",
-            if outside == 1 { "" } else { "s" }
-        ));
+            value: match args.value {
+                ValueArg::Revenue => rfm::Value::Revenue,
+                ValueArg::Margin => rfm::Value::Margin,
+            },
+            scores: match args.scores {
+                ScoresArg::Percentile => rfm::ScoreMethod::Percentile,
+                ScoresArg::Rank => rfm::ScoreMethod::Rank,
+            },
+            bins: Bins {
+                r: self.bins.r,
+                f: self.bins.f,
+                m: self.bins.m.map(|m| {
+                    m.map(|v| {
+                        minor_units_ceil(v, scale).clamp(i64::MIN as i128, i64::MAX as i128) as i64
+                    })
+                }),
+            },
+            segments: self.segments.clone(),
+            tiering: match self.tiering {
+                TieringSpec::Pyramid(cum_pct) => Tiering::Pyramid { cum_pct },
+                TieringSpec::Spend(large, medium) => Tiering::Spend {
+                    large: minor_units_ceil(large, scale),
+                    medium: minor_units_ceil(medium, scale),
+                },
+            },
+            group: self.group.as_ref().map(|g| g.name.clone()),
+            money_scale: scale,
+        }
     }
-    if params.value == rfm::Value::Margin && customers.rows_without_cost > 0 {
-        notes.push(format!(
-            "{} row{} without a cost counted with cost 0 in margin",
-            customers.rows_without_cost,
-            if customers.rows_without_cost == 1 {
-                ""
-            } else {
-                "s"
-            }
-        ));
-    }
-    let report = if args.summary {
-        summary_report(&customers, &params, args, &bin_texts)
-    } else {
-        Report::Rows(customer_table(&customers, params.group.as_deref(), scale))
-    };
-    Ok(Output { report, notes })
 }
 
 /// Tiering as parsed from the options, before the data's money scale is known.
+#[derive(Clone, Copy)]
 enum TieringSpec {
     Pyramid([Decimal; 3]),
     Spend(Decimal, Decimal),
@@ -432,7 +465,8 @@ fn summary_table(
     }
 }
 
-fn summary_report(c: &Customers, params: &Params, args: &TierArgs, bins: &[String]) -> Report {
+/// The `--summary` report; `bins` = [`Plan::bin_texts`].
+pub fn summary_report(c: &Customers, params: &Params, bins: &[String]) -> Report {
     let scale = params.money_scale;
     let (tiers, segments) = rfm::summarize(c, params);
     let group = params.group.as_deref();
@@ -471,16 +505,16 @@ fn summary_report(c: &Customers, params: &Params, args: &TierArgs, bins: &[Strin
         ),
         (
             col("scores", ColKind::Text, "评分方法"),
-            Cell::Str(match args.scores {
-                ScoresArg::Percentile => "percentile".into(),
-                ScoresArg::Rank => "rank".into(),
+            Cell::Str(match params.scores {
+                rfm::ScoreMethod::Percentile => "percentile".into(),
+                rfm::ScoreMethod::Rank => "rank".into(),
             }),
         ),
         (
             col("tier_by", ColKind::Text, "分层方法"),
-            Cell::Str(match args.tier_by {
-                TierByArg::Pyramid => "pyramid".into(),
-                TierByArg::Spend => "spend".into(),
+            Cell::Str(match params.tiering {
+                Tiering::Pyramid { .. } => "pyramid".into(),
+                Tiering::Spend { .. } => "spend".into(),
             }),
         ),
     ];
