@@ -216,6 +216,10 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
             .filter(|&k| payments[k].date <= a)
             .collect();
         pays.sort_by_key(|&k| (payments[k].date, payments[k].invoice.is_none(), k));
+        if items.is_empty() && pays.is_empty() {
+            // Nothing invoiced or paid by as_of: not a receivable customer yet.
+            continue;
+        }
 
         let mut open: Vec<i64> = vec![0; items.len()];
         let mut arrived = vec![false; items.len()];

@@ -112,8 +112,8 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
 pub struct LedgerData {
     pub invoices: Vec<Invoice>,
     pub payments: Vec<Payment>,
-    /// Paid amounts without a paid date: (invoice, customer, amount).
-    pub undated: Vec<(String, String, i64)>,
+    /// Paid amounts without a paid date: (invoice, customer, amount, invoice date).
+    pub undated: Vec<(String, String, i64, i32)>,
     pub names: HashMap<String, String>,
     /// Latest invoice or payment date in the data (days since epoch).
     pub latest: i32,
@@ -204,18 +204,20 @@ impl LedgerData {
         let mut notes = self.notes.clone();
         let mut payments = self.payments.clone();
         // paid_amount without paid_date: paid by the latest date in the data.
-        if !self.undated.is_empty() {
+        // Only those of invoices dated by as_of: an invoice not yet issued was not yet paid.
+        let undated: Vec<_> = self.undated.iter().filter(|u| u.3 <= as_of).collect();
+        if !undated.is_empty() {
             let when = self.latest.min(as_of);
             if as_of < self.latest {
                 notes.push(format!(
                     "{} paid amount{} without a paid date taken as paid by the as-of date {} (the data runs to {})",
-                    self.undated.len(),
-                    if self.undated.len() == 1 { "" } else { "s" },
+                    undated.len(),
+                    if undated.len() == 1 { "" } else { "s" },
                     date_from_days(as_of),
                     date_from_days(self.latest)
                 ));
             }
-            for (id, customer, amount) in &self.undated {
+            for (id, customer, amount, _) in undated {
                 payments.push(Payment {
                     invoice: Some(id.clone()),
                     customer: Some(customer.clone()),
@@ -240,7 +242,7 @@ type Ledger = (
     Vec<Payment>,
     HashMap<String, String>,
     i32,
-    Vec<(String, String, i64)>,
+    Vec<(String, String, i64, i32)>,
 );
 
 /// Invoices (duplicate ids merged), the payments written on them, customer names, the latest
@@ -329,7 +331,7 @@ fn ledger(loaded: &Loaded, terms: u32, factor: i64) -> Result<Ledger> {
                         amount: p * factor,
                     });
                 }
-                None => undated.push((id, c, p * factor)),
+                None => undated.push((id, c, p * factor, d)),
             }
         }
     }
