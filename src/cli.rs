@@ -136,6 +136,29 @@ pub enum Command {
     ///   crm-cli screen --shipments s.csv --invoices i.csv --explain C000041
     #[command(verbatim_doc_comment)]
     Screen(ScreenArgs),
+    /// Monthly report: KPIs, key customers, tiers, churn, receivables, service in one file.
+    ///
+    /// Every analysis as of the last day of --period, as the commands compute it by default
+    /// (crm.toml applies): 1. headline KPIs against the previous month and the same month last
+    /// year (revenue, margin, shipments, active, new, reactivated and churned customers, overdue
+    /// receivables); 2. key customers (Pareto headline and curve, top 20 with class and tier);
+    /// 3. value tiers and their migration since the end of the previous month; 4. churn watch;
+    /// 5. receivables (aging, top overdue, DSO over 12 months; needs --invoices) and customers'
+    /// financial ratios (needs --financials); 6. service by lane in the month; 7. revenue and
+    /// active customers over 24 months; 8. definitions. A section without its data says so.
+    /// The format follows -o's extension: .html (one self-contained page: inline CSS and SVG
+    /// charts, no script), .md, or .json (every section's data, under the keys of the
+    /// commands' own JSON); -o - writes to stdout (HTML unless --format). The file is written
+    /// to a temporary file and renamed, and the same inputs give the same bytes (no time
+    /// stamp unless --stamp). Definitions: docs/metrics.md.
+    ///
+    /// Examples:
+    ///   crm-cli report --period 2026-09 --shipments testdata/shipments.csv -o report.html
+    ///   crm-cli report --period 2026-09 --shipments s.csv --invoices i.csv --financials f.csv -o r.json
+    ///   crm-cli report --period last --shipments 'exports/*.csv' --invoices inv.csv -o /srv/r.html -q
+    ///   crm-cli report --period 2026-09 --shipments s.csv --lang zh -o 月报.md
+    #[command(verbatim_doc_comment)]
+    Report(ReportArgs),
     /// Describe an export: encoding, delimiter, header mapping, value types, parse problems.
     ///
     /// Encoding, delimiter, rows, how each header maps to a field (or why not), inferred value
@@ -189,6 +212,22 @@ pub struct InputArgs {
     /// Settings file (default: ./crm.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// The analysis window: shared by the commands over shipments.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Window")]
+pub struct WindowArgs {
+    /// First ship date of the window (inclusive, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last ship date of the window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The date the analysis is as of (default: the latest ship date in the window; never
+    /// today, so a rerun gives the same answer). Rows after it are left out.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 /// How to write the result; shared by every command.
@@ -267,16 +306,8 @@ pub struct TierArgs {
     /// Shipment exports: files, globs ('exports/2026-*.csv'), or - for stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
-    /// First ship date of the window (inclusive, YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// Date the recency is measured from (default: the latest ship date in the window; never
-    /// today). Rows after it are left out.
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub dates: WindowArgs,
     /// What frequency counts.
     #[arg(long, value_enum, default_value = "shipments")]
     pub frequency: FrequencyArg,
@@ -333,15 +364,8 @@ pub struct ParetoArgs {
     /// Class cutoffs in percent of the total: A up to the first, B up to the second.
     #[arg(long, value_name = "A,B", default_value = "80,95")]
     pub cutoffs: String,
-    /// First ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// Rows after this date are left out (default: the latest ship date in the window).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub dates: WindowArgs,
     /// The headline ("N of M customers make 80% of revenue"), classes, top-20% share, Gini
     /// coefficient and Lorenz curve instead of one row per item.
     #[arg(long)]
@@ -365,15 +389,8 @@ pub struct ChurnArgs {
     /// Shipment exports: files, globs, or - for stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
-    /// First ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// The date statuses are judged at (default: the latest ship date in the window).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub dates: WindowArgs,
     /// A customer whose first shipment is at most this many days old is new [default: 90].
     #[arg(long, value_name = "DAYS")]
     pub new_days: Option<i64>,
@@ -499,15 +516,8 @@ pub struct ServiceArgs {
     /// Group by customer, lane, origin, destination, mode or any column.
     #[arg(long, value_name = "COLUMN", default_value = "customer")]
     pub by: String,
-    /// First ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last ship date of the window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// Deliveries after this date count as open (default: the latest ship date in the window).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub dates: WindowArgs,
     /// Overall rates and the groups with the worst on-time rate.
     #[arg(long)]
     pub summary: bool,
@@ -541,6 +551,33 @@ pub struct ScreenArgs {
     /// Customers and revenue per recommendation.
     #[arg(long)]
     pub summary: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The month reported, YYYY-MM (as of its last day), or `last`: the last complete calendar
+    /// month before today (the one use of today's date, for cron).
+    #[arg(long, value_name = "YYYY-MM|last")]
+    pub period: String,
+    /// Shipment exports: files, globs, or - for stdin.
+    #[arg(long, required = true, value_name = "FILE", num_args = 1..)]
+    pub shipments: Vec<String>,
+    /// Invoice exports, for receivables (aging, overdue, DSO).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub invoices: Vec<String>,
+    /// Receipts exported apart from the invoices (as `aging --payments`).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub payments: Vec<String>,
+    /// Customers' balance sheets and income statements, for their financial ratios.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub financials: Vec<String>,
+    /// Write the time the report was made into it (runs then differ in that line).
+    #[arg(long)]
+    pub stamp: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]

@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Aging(a) => (&a.output, &a.input),
         Command::Service(a) => (&a.output, &a.input),
         Command::Screen(a) => (&a.output, &a.input),
+        Command::Report(a) => (&a.output, &a.input),
         Command::Inspect(a) => (&a.output, &a.input),
     };
     let cfg = config::load(input_args.config.as_deref())?;
@@ -42,19 +43,31 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Service(a) => commands::service::run(a, &cfg, progress)?,
         Command::Screen(a) => commands::screen::run(a, &cfg, progress)?,
         Command::Inspect(a) => commands::inspect::run(a, &cfg, progress)?,
-    };
-    if !output_args.quiet {
-        let mut err = std::io::stderr().lock();
-        for n in &out.notes {
-            // stderr closed: nothing more to say.
-            let _ = writeln!(err, "note: {n}");
+        // Several reports in one document, written its own way.
+        Command::Report(a) => {
+            let out = commands::report::run(a, &cfg, progress)?;
+            print_notes(&out.notes, output_args.quiet);
+            return commands::report::write(&out);
         }
-    }
+    };
+    print_notes(&out.notes, output_args.quiet);
     let mut report = out.report;
     if let Some(n) = output_args.limit {
         limit_rows(&mut report, n);
     }
     write_report(&report, output_args)
+}
+
+/// Notes on stderr as `note: ...`, unless --quiet.
+fn print_notes(notes: &[String], quiet: bool) {
+    if quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for n in notes {
+        // stderr closed: nothing more to say.
+        let _ = writeln!(err, "note: {n}");
+    }
 }
 
 /// Keep the first `n` rows of the main table (totals stay: they describe all rows).

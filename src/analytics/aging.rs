@@ -87,7 +87,7 @@ pub struct Aging {
     pub paid_invoices: Vec<usize>,
     pub avg_days_to_pay: Vec<Option<f64>>,
     pub on_time_rate: Vec<Option<f64>>,
-    /// Mean of max(0, closing date − due date) over the same invoices.
+    /// Mean of max(0, closing date − due date) over the invoices (amount > 0) closed by as_of.
     pub avg_days_late: Vec<Option<f64>>,
     /// Invoiced in (as_of − period, as_of].
     pub invoiced_period: Vec<i64>,
@@ -332,7 +332,7 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
         let overdue: i64 = b[1..].iter().sum();
         // Days to pay over invoices (amount > 0) closed by as_of.
         let mut days = Vec::new();
-        let mut late_days = 0i64;
+        let (mut late_days, mut late_n) = (0i64, 0usize);
         let mut on_time = 0usize;
         for (k, &i) in items.iter().enumerate() {
             let inv = &invoices[i];
@@ -342,6 +342,7 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
             if let Some(d) = closed[k] {
                 days.push((d - inv.date) as f64);
                 late_days += (d as i64 - inv.due as i64).max(0);
+                late_n += 1;
                 if d <= inv.due {
                     on_time += 1;
                 }
@@ -385,7 +386,7 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
         out.on_time_rate
             .push((n_paid > 0).then(|| on_time as f64 / n_paid as f64));
         out.avg_days_late
-            .push((n_paid > 0).then(|| late_days as f64 / n_paid as f64));
+            .push((late_n > 0).then(|| late_days as f64 / late_n as f64));
         out.invoiced_period.push(invoiced_period);
         out.opening_balance.push(opening);
         out.receivable_turnover.push(t);
@@ -483,7 +484,7 @@ mod tests {
         // I2: invoiced day 10, closed day 25 → 15 days, late (due 20)
         assert_eq!(a.avg_days_to_pay, vec![Some(15.0)]);
         assert_eq!(a.on_time_rate, vec![Some(0.0)]);
-        // closed day 25, due day 20
+        // I2 closed day 25, due 20 → 5 days late (open invoices do not count)
         assert_eq!(a.avg_days_late, vec![Some(5.0)]);
     }
 

@@ -64,23 +64,7 @@ impl Items {
         self.value.is_empty()
     }
     pub fn group_ranges(&self) -> Vec<std::ops::Range<usize>> {
-        let n = self.len();
-        let Some(g) = &self.group else {
-            return if n == 0 {
-                Vec::new()
-            } else {
-                std::iter::once(0..n).collect()
-            };
-        };
-        let mut out = Vec::new();
-        let mut start = 0;
-        for i in 1..=n {
-            if i == n || g[i] != g[start] {
-                out.push(start..i);
-                start = i;
-            }
-        }
-        out
+        super::rfm::group_ranges(self.group.as_deref(), self.len())
     }
 }
 

@@ -183,7 +183,9 @@ impl Customers {
     }
 }
 
-fn group_ranges(group: Option<&[Option<String>]>, n: usize) -> Vec<std::ops::Range<usize>> {
+/// Ranges of consecutive rows sharing a group value (rows sorted by group); one range of all
+/// rows without groups.
+pub fn group_ranges(group: Option<&[Option<String>]>, n: usize) -> Vec<std::ops::Range<usize>> {
     let Some(g) = group else {
         return if n == 0 {
             Vec::new()

@@ -8,6 +8,9 @@
 //! the scores of shipments and on-time payment rate. A mean of two scores is rounded half up.
 //! Percentile scores are those of `tier`: ties share a score.
 
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
 use super::rfm::percentile_scores;
 
 pub const CRITERIA: [&str; 5] = ["volume", "profitability", "safety", "future", "cooperation"];
@@ -93,7 +96,7 @@ pub fn recommend(
     if chronic {
         return (
             "exit",
-            "chronic non-payment (overdue share ≥ 50% and ≥ 30 days late on average)".into(),
+            "chronic non-payment (overdue share ≥ 50%, and ≥ 30 days late on average or nothing ever paid)".into(),
         );
     }
     if total >= 4.0 && volume >= 4 {
@@ -108,9 +111,10 @@ pub fn recommend(
     ("watch", "total < 3".into())
 }
 
-/// Chronic non-payment: overdue share ≥ 50% and on average ≥ 30 days late.
+/// Chronic non-payment: overdue share ≥ 50% and either on average ≥ 30 days late, or no
+/// invoice ever paid (`days_late` is None: nothing closed yet).
 pub fn chronic(overdue_share: Option<f64>, days_late: Option<f64>) -> bool {
-    overdue_share.is_some_and(|s| s >= 0.5) && days_late.is_some_and(|d| d >= 30.0)
+    overdue_share.is_some_and(|s| s >= 0.5) && days_late.is_none_or(|d| d >= 30.0)
 }
 
 /// Score every customer. `with_invoices` = false leaves safety out and scores cooperation on
@@ -152,16 +156,28 @@ pub fn score(inp: &Inputs, weights: &Weights, with_invoices: bool) -> Scores {
         growth: growths,
         ..Default::default()
     };
+    // Weights as the decimals they were written as (0.7, not 0.69999…).
+    let w: [Decimal; 5] = std::array::from_fn(|k| {
+        weights[k]
+            .to_string()
+            .parse::<Decimal>()
+            .unwrap_or(Decimal::ZERO)
+    });
     for i in 0..n {
         let s: [Option<u8>; 5] = std::array::from_fn(|k| scores[k].as_ref().map(|v| v[i]));
-        let (mut num, mut den) = (0.0, 0.0);
+        // In decimals, so that an exact 3 or 4 is not an ulp below the rule's threshold.
+        let (mut num, mut den) = (Decimal::ZERO, Decimal::ZERO);
         for k in 0..5 {
             if let Some(v) = s[k] {
-                num += weights[k] * v as f64;
-                den += weights[k];
+                num += w[k] * Decimal::from(v);
+                den += w[k];
             }
         }
-        let total = if den > 0.0 { num / den } else { 0.0 };
+        let total = if den > Decimal::ZERO {
+            (num / den).round_dp(12).to_f64().unwrap_or(0.0)
+        } else {
+            0.0
+        };
         let chronic = with_invoices && chronic(inp.overdue_share[i], inp.avg_days_late[i]);
         let (rec, why) = recommend(total, &s, inp.margin[i], out.growth[i], chronic);
         out.total.push(total);
@@ -213,7 +229,10 @@ mod tests {
         assert_eq!(recommend(2.99, &s(5, 5), 100, None, false).0, "watch");
         assert!(chronic(Some(0.5), Some(30.0)));
         assert!(!chronic(Some(0.49), Some(90.0)));
-        assert!(!chronic(Some(0.9), None));
+        // overdue and never paid anything: chronic
+        assert!(chronic(Some(0.9), None));
+        assert!(!chronic(Some(0.9), Some(29.9)));
+        assert!(!chronic(None, None));
     }
 
     #[test]

@@ -85,10 +85,20 @@ pub fn compute(
     let (lf, as_of) = window.apply(lf, "ship_date", "shipments")?;
     let mut lf = lf.filter(is_shipment());
     if schema.contains("shipment_id") {
-        // One row per shipment: line-item exports repeat the id.
+        // One row per shipment id (line-item exports repeat it; the first row in input order
+        // stands for the shipment); a row without an id is a shipment of its own.
         lf = lf
-            .sort(["shipment_id", "ship_date"], Default::default())
-            .unique_stable(Some(cols(["shipment_id"])), UniqueKeepStrategy::First);
+            .with_row_index("__row", None)
+            .with_column(
+                when(col("shipment_id").is_null())
+                    .then(col("__row"))
+                    .otherwise(lit(NULL))
+                    .alias("__own"),
+            )
+            .unique_stable(
+                Some(cols(["shipment_id", "__own"])),
+                UniqueKeepStrategy::First,
+            );
     }
     let a = days_lit(as_of);
     let delivered = days("delivered_date")

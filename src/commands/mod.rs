@@ -6,6 +6,7 @@ pub mod churn;
 pub mod inspect;
 pub mod pareto;
 pub mod ratios;
+pub mod report;
 pub mod screen;
 pub mod service;
 pub mod tier;

@@ -121,9 +121,9 @@ pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
     let window = window_args(
-        args.from.as_deref(),
-        args.to.as_deref(),
-        args.as_of.as_deref(),
+        args.dates.from.as_deref(),
+        args.dates.to.as_deref(),
+        args.dates.as_of.as_deref(),
     )?;
     let cutoff_setting = Setting::from_flag("--cutoffs", &args.cutoffs);
     let c = decimal_list(cutoff_setting, 2)?;

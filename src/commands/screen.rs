@@ -189,6 +189,21 @@ pub fn run(args: &ScreenArgs, cfg: &Config, progress: bool) -> Result<Output> {
                 .into(),
         );
     }
+    let used: f64 = (0..5)
+        .filter(|&k| k != 2 || with_invoices)
+        .map(|k| weights[k])
+        .sum();
+    if used <= 0.0 {
+        return Err(Error::Input(format!(
+            "{}: [screen] weights: every criterion in use has weight 0{}",
+            cfg.source,
+            if with_invoices {
+                ""
+            } else {
+                " (safety is left out without --invoices)"
+            }
+        )));
+    }
     let scores = screen::score(&inputs, &weights, with_invoices);
     let view = View {
         ids: &ids,

@@ -20,9 +20,9 @@ pub fn run(args: &ServiceArgs, cfg: &Config, progress: bool) -> Result<Output> {
     let inputs = source::resolve_inputs(&args.files)?;
     let opts = load_options(&args.input, cfg, Dataset::Shipments, progress)?;
     let window = window_args(
-        args.from.as_deref(),
-        args.to.as_deref(),
-        args.as_of.as_deref(),
+        args.dates.from.as_deref(),
+        args.dates.to.as_deref(),
+        args.dates.as_of.as_deref(),
     )?;
     let by_customer = matches!(
         args.by.trim().to_ascii_lowercase().as_str(),

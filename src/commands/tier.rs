@@ -105,9 +105,9 @@ pub struct Plan {
 
 pub fn plan(args: &TierArgs, cfg: &Config) -> Result<Plan> {
     let window = window_args(
-        args.from.as_deref(),
-        args.to.as_deref(),
-        args.as_of.as_deref(),
+        args.dates.from.as_deref(),
+        args.dates.to.as_deref(),
+        args.dates.as_of.as_deref(),
     )?;
     let group = match &args.by {
         Some(b) => {

@@ -9,7 +9,7 @@ use super::render_impl::{
 };
 use super::{Column, Report, Table};
 
-const STYLE: &str = "\
+pub(super) const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,\"Segoe UI\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:2em;color:#222}
 h1{font-size:1.5em}
 h2{font-size:1.2em;margin-top:1.5em}
@@ -22,7 +22,7 @@ table.fields th{background:#f8f8f8;font-weight:normal}
 ";
 
 /// Escape `& < > " '`.
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -63,7 +63,7 @@ fn write_cells<S: AsRef<str>>(
     out.write_all(b"</tr>\n")
 }
 
-fn write_table(out: &mut dyn Write, table: &Table, lang: Lang) -> io::Result<()> {
+pub(super) fn write_table(out: &mut dyn Write, table: &Table, lang: Lang) -> io::Result<()> {
     let title = table_title(table, lang);
     if !title.is_empty() {
         writeln!(out, "<h2>{}</h2>", escape(title))?;

@@ -7,11 +7,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 mod csv_out;
+pub mod document;
 mod html;
 mod i18n;
 mod json;
 mod markdown;
 pub mod parquet;
+mod report_html;
+pub mod svg;
 mod table;
 
 pub use self::render_impl::{Format, Lang, RenderOptions, render};
