@@ -285,6 +285,13 @@ pub fn summarize(items: &Items, cutoffs: &[Decimal; 2]) -> Vec<GroupSummary> {
 
 /// G = 2·Σ i·x(i) / (n·Σx) − (n + 1)/n over the values sorted ascending (i = 1..n), negatives
 /// counted as 0; None when Σx = 0.
+///
+/// ```
+/// use crm_cli::analytics::pareto::gini;
+/// // 1, 2, 3, 4: Σ i·x = 30, G = 60 / 40 − 5 / 4 = 0.25
+/// assert_eq!(gini(&[4, 1, 3, 2]), Some(0.25));
+/// assert_eq!(gini(&[0, 0]), None);
+/// ```
 pub fn gini(values: &[i128]) -> Option<f64> {
     let mut x: Vec<i128> = values.iter().map(|&v| v.max(0)).collect();
     x.sort_unstable();

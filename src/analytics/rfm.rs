@@ -436,6 +436,12 @@ fn dimension_scores(
 
 /// Percentile scores, higher value better: 1 + floor(5 × W / N) capped at 5, where W is the number
 /// of values strictly smaller. Ties share a score.
+///
+/// ```
+/// use crm_cli::analytics::rfm::percentile_scores;
+/// // N = 10; the two 1s have W = 0, the three 3s W = 3, the 7 has W = 9.
+/// assert_eq!(percentile_scores(&[1, 1, 2, 3, 3, 3, 4, 5, 6, 7]), [1, 1, 2, 2, 2, 2, 4, 4, 5, 5]);
+/// ```
 pub fn percentile_scores(values: &[i64]) -> Vec<u8> {
     let n = values.len();
     let mut sorted = values.to_vec();
@@ -467,6 +473,13 @@ pub fn rank_scores(values: &[i64], ids: &[&str]) -> Vec<u8> {
 }
 
 /// Smallest k in 1..=5 with i ≤ 1 + (n − 1)·k/5, in integer arithmetic: 5(i − 1) ≤ (n − 1)k.
+///
+/// ```
+/// use crm_cli::analytics::rfm::qcut_bin;
+/// // pandas qcut edges for ranks 1..=7: 1, 2.2, 3.4, 4.6, 5.8, 7
+/// let bins: Vec<u8> = (1..=7).map(|i| qcut_bin(i, 7)).collect();
+/// assert_eq!(bins, [1, 1, 2, 3, 4, 5, 5]);
+/// ```
 pub fn qcut_bin(i: usize, n: usize) -> u8 {
     if n <= 1 {
         return 1;
