@@ -9,6 +9,7 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::activity::is_shipment;
+use super::frame::{floats, ints};
 use super::window::{Window, days};
 use crate::error::{Error, Result};
 use crate::io::load::{date_from_days, days_since_epoch};
@@ -83,24 +84,6 @@ impl Customers {
     pub fn is_empty(&self) -> bool {
         self.customer_id.is_empty()
     }
-}
-
-fn int_vec(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .iter()
-        .collect())
-}
-
-fn f64_vec(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .iter()
-        .collect())
 }
 
 /// Aggregate and classify every customer.
@@ -194,17 +177,17 @@ pub fn compute(lf: LazyFrame, window: &Window, rules: &Rules) -> Result<Customer
     } else {
         None
     };
-    let first_row = int_vec(&df, "first_row")?;
-    let last_row = int_vec(&df, "last_row")?;
-    let first_day = int_vec(&df, "first_day")?;
-    let last_day = int_vec(&df, "last_day")?;
-    let ship_days = int_vec(&df, "shipping_days")?;
-    let own_gap = f64_vec(&df, "typical_gap")?;
-    let gap_count = int_vec(&df, "gaps")?;
-    let last_gap = int_vec(&df, "last_gap")?;
-    let recent = int_vec(&df, "revenue_recent")?;
-    let prior = int_vec(&df, "revenue_prior")?;
-    let trailing = int_vec(&df, "revenue_365")?;
+    let first_row = ints(&df, "first_row")?;
+    let last_row = ints(&df, "last_row")?;
+    let first_day = ints(&df, "first_day")?;
+    let last_day = ints(&df, "last_day")?;
+    let ship_days = ints(&df, "shipping_days")?;
+    let own_gap = floats(&df, "typical_gap")?;
+    let gap_count = ints(&df, "gaps")?;
+    let last_gap = ints(&df, "last_gap")?;
+    let recent = ints(&df, "revenue_recent")?;
+    let prior = ints(&df, "revenue_prior")?;
+    let trailing = ints(&df, "revenue_365")?;
 
     let n = ids.len();
     let has_own = |i: usize| gap_count[i].unwrap_or(0) >= 2;

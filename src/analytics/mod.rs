@@ -4,6 +4,7 @@ pub mod activity;
 pub mod aging;
 pub mod bgnbd;
 pub mod churn;
+pub mod frame;
 pub mod pareto;
 pub mod ratios;
 pub mod rfm;

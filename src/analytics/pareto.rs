@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
+use super::frame::strings;
 use super::window::{Window, days};
 use crate::error::{Error, Result};
 
@@ -66,16 +67,6 @@ impl Items {
     pub fn group_ranges(&self) -> Vec<std::ops::Range<usize>> {
         super::rfm::group_ranges(self.group.as_deref(), self.len())
     }
-}
-
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::String)?
-        .str()?
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect())
 }
 
 /// Total the measure per item and rank the items.

@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::{Output, date_arg, load_options, money};
 use crate::analytics::aging::{self, Aging, Basis, Invoice, Payment, bucket_labels};
+use crate::analytics::frame::{ints, strings};
 use crate::analytics::pareto;
 use crate::analytics::window::Window;
 use crate::cli::{AgingArgs, BasisArg};
@@ -18,30 +19,6 @@ use crate::render::{Cell, ColKind, Column, Report, Table};
 
 /// How many customers the summary lists as top overdue.
 const TOP: usize = 10;
-
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    if !df.get_column_names().iter().any(|c| c.as_str() == name) {
-        return Ok(vec![None; df.height()]);
-    }
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect())
-}
-
-fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
-    if !df.get_column_names().iter().any(|c| c.as_str() == name) {
-        return Ok(vec![None; df.height()]);
-    }
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .iter()
-        .collect())
-}
 
 /// Bring money columns of two loads to one scale: returns the factor for each.
 fn common_scale(a: u32, b: u32) -> (u32, i64, i64) {

@@ -11,15 +11,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::{
-    ChunkAgg, DataFrame, DataType, IntoLazy, LazyFrame, UniqueKeepStrategy, col, lit,
-};
+use polars::prelude::{ChunkAgg, DataType, IntoLazy, LazyFrame, UniqueKeepStrategy, col, lit};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::aging::{self as aging_cmd, LedgerData};
 use super::{churn as churn_cmd, load_options, money, pareto as pareto_cmd, ratios as ratios_cmd};
 use super::{service as service_cmd, tier as tier_cmd};
 use crate::analytics::aging::{self, Aging, Basis};
+use crate::analytics::frame::{ints, strings};
 use crate::analytics::ratios as ratios_analytics;
 use crate::analytics::service::rate;
 use crate::analytics::window::{Window, days, days_lit};
@@ -362,25 +361,6 @@ fn change(v: Option<i128>, base: Option<i128>) -> Cell {
         (Some(v), Some(b)) if b != 0 => Cell::Float((v - b) as f64 / b.abs() as f64),
         _ => Cell::Null,
     }
-}
-
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::String)?
-        .str()?
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect())
-}
-
-fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .iter()
-        .collect())
 }
 
 /// Everything the sections share.
