@@ -66,7 +66,9 @@ CRM=$CARGO_TARGET_DIR/release/crm-cli
 GEN=$CARGO_TARGET_DIR/release/examples/gen_exports
 mkdir -p "$BENCH_DIR/data" "$BENCH_DIR/out" "$BENCH_DIR/sql"
 RESULTS=$BENCH_DIR/runs.tsv
-[[ -s $RESULTS ]] || printf 'stamp\trows\tbench\tformat\ttool\trun\twall_s\trss_kib\n' >"$RESULTS"
+HEADER=$(printf 'stamp\trows\tbench\tformat\ttool\trun\twall_s\trss_kib\tcpu_s')
+if [[ -s $RESULTS && $(head -n1 "$RESULTS") != "$HEADER" ]]; then mv "$RESULTS" "$RESULTS.old"; fi
+[[ -s $RESULTS ]] || echo "$HEADER" >"$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 duck() { "$DUCKDB" -batch -no-init "$@"; }
 
@@ -286,8 +288,9 @@ sql_file() {
 }
 
 # ---------------------------------------------------------------- timing
-# measure CMD... → prints "wall_s rss_kib"; wall from a ns clock around /usr/bin/time -v
-# (whose own "Elapsed" has only 10 ms resolution), peak RSS from its "Maximum resident set size".
+# measure CMD... → prints "wall_s rss_kib cpu_s"; wall from a ns clock around /usr/bin/time -v
+# (whose own "Elapsed" has only 10 ms resolution), peak RSS from its "Maximum resident set size",
+# CPU = user + system time.
 # With MEM_CAP_MIB set, a run whose RSS passes it is killed (polled from /proc every 0.2 s).
 measure() {
     local log=$BENCH_DIR/out/time.log err=$BENCH_DIR/out/stderr.log t0 t1 pid child rss killed=0 ok=1
@@ -319,11 +322,12 @@ measure() {
             echo "failed: $*" >&2
             tail -n 5 "$err" >&2
         fi
-        echo "NA NA"
+        echo "NA NA NA"
         return 0
     fi
-    echo "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e9 }')" \
-        "$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")"
+    awk -F': ' -v ns=$((t1 - t0)) '/Maximum resident set size/ { rss = $2 }
+        /User time/ { cpu += $2 } /System time/ { cpu += $2 }
+        END { printf "%.3f %s %.2f\n", ns / 1e9, rss, cpu }' "$log"
 }
 
 # set_cmd TOOL BENCH FORMAT DIR → CMD, the command line of one case
@@ -349,8 +353,8 @@ run_case() { # ROWS BENCH FORMAT DIR
         for tool in $TOOLS; do
             set_cmd "$tool" "$bench" "$fmt" "$dir"
             m=$(measure "${CMD[@]}")
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STAMP" "$rows" "$bench" "$fmt" "$tool" "$r" \
-                "${m% *}" "${m#* }" >>"$RESULTS"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STAMP" "$rows" "$bench" "$fmt" "$tool" "$r" \
+                "${m// /$'\t'}" >>"$RESULTS"
             echo "  $rows $bench $fmt $tool run $r: $m" >&2
         done
     done
@@ -396,7 +400,7 @@ echo "## crm-cli vs DuckDB — $STAMP"
 echo
 echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $("$CRM" --version), $(rustc --version), DuckDB $(duck -list -noheader -c 'PRAGMA version' | head -n1 | tr '|' ' ')"
-echo "- $RUNS timed runs per case (after 1 warm-up), alternating tools; median wall time; peak RSS = max over runs"
+echo "- $RUNS timed runs per case (after 1 warm-up), alternating tools; median wall time and CPU (user + sys) time; peak RSS = max over runs"
 echo
 for rows in "${SIZES[@]}"; do
     dir=$(data_dir "$rows")
@@ -405,8 +409,8 @@ for rows in "${SIZES[@]}"; do
     wcs=()
     for ((r = 1; r <= RUNS; r++)); do
         m=$(measure wc -l "$dir/shipments.csv")
-        wcs+=("${m% *}")
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STAMP" "$rows" wc csv wc "$r" "${m% *}" "${m#* }" >>"$RESULTS"
+        wcs+=("${m%% *}")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STAMP" "$rows" wc csv wc "$r" "${m// /$'\t'}" >>"$RESULTS"
     done
     echo "  (\`wc -l shipments.csv\`: median $(printf '%s\n' "${wcs[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') s)"
     for bench in $BENCHES; do
@@ -419,20 +423,24 @@ for rows in "${SIZES[@]}"; do
         for bench in $BENCHES; do check "$bench"; done
     fi
 done
+echo "- load after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # ---------------------------------------------------------------- tables
 R="read_csv('$RESULTS', delim = '\t', header = true, columns = {'stamp': 'VARCHAR', 'rows': 'BIGINT',
    'bench': 'VARCHAR', 'format': 'VARCHAR', 'tool': 'VARCHAR', 'run': 'INTEGER', 'wall_s': 'DOUBLE',
-   'rss_kib': 'BIGINT'}, nullstr = 'NA')"
+   'rss_kib': 'BIGINT', 'cpu_s': 'DOUBLE'}, nullstr = 'NA')"
 duck -markdown -c "
 CREATE TEMP TABLE s AS
 SELECT rows, bench, format, tool, median(wall_s) AS med, max(rss_kib) / 1024 AS rss_mib,
+       median(cpu_s) AS cpu,
        string_agg(coalesce(printf('%.2f', wall_s), 'NA'), ' ' ORDER BY run) AS runs, count(*) - count(wall_s) AS failed
 FROM $R WHERE stamp = '$STAMP' AND tool <> 'wc' GROUP BY ALL;
 SELECT c.rows, c.bench AS command, c.format AS input,
-       printf('%.2f', c.med) AS \"crm-cli s\", c.runs AS \"crm-cli runs\", printf('%.0f', c.rss_mib) AS \"crm-cli MiB\",
-       printf('%.2f', d.med) AS \"DuckDB s\", d.runs AS \"DuckDB runs\", printf('%.0f', d.rss_mib) AS \"DuckDB MiB\",
+       printf('%.2f', c.med) AS \"crm-cli s\", c.runs AS \"crm-cli runs\", printf('%.1f', c.cpu) AS \"crm-cli CPU s\",
+       printf('%.0f', c.rss_mib) AS \"crm-cli MiB\",
+       printf('%.2f', d.med) AS \"DuckDB s\", d.runs AS \"DuckDB runs\", printf('%.1f', d.cpu) AS \"DuckDB CPU s\",
+       printf('%.0f', d.rss_mib) AS \"DuckDB MiB\",
        printf('%.2f', c.med / d.med) AS \"time ratio\", printf('%.2f', c.rss_mib / d.rss_mib) AS \"RSS ratio\"
 FROM s c LEFT JOIN s d ON d.tool = 'duckdb' AND (d.rows, d.bench, d.format) = (c.rows, c.bench, c.format)
 WHERE c.tool = 'crm'
