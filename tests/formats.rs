@@ -690,3 +690,47 @@ fn a_reader_that_stops_early_does_not_make_it_fail() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Typed Parquet input
+
+/// Every command reads typed Parquet (DATE, DECIMAL(12,2), INTEGER, DOUBLE) to the same result
+/// as the CSV it was written from (`scripts/make_typed_parquet.sh`).
+#[test]
+fn typed_parquet_gives_the_results_of_its_csv_twin() {
+    let ship_csv = "testdata/shipments.csv";
+    let ship_pq = "testdata/typed/shipments.parquet";
+    for cmd in [
+        vec!["tier", "{s}", "--format", "csv"],
+        vec!["tier", "{s}", "--summary", "--format", "json"],
+        vec![
+            "pareto",
+            "{s}",
+            "--by",
+            "lane",
+            "--measure",
+            "teu",
+            "--format",
+            "csv",
+        ],
+        vec!["churn", "{s}", "--format", "csv"],
+        vec!["service", "{s}", "--by", "lane", "--format", "csv"],
+    ] {
+        let with =
+            |file: &str| -> Vec<String> { cmd.iter().map(|a| a.replace("{s}", file)).collect() };
+        let a = with(ship_csv);
+        let b = with(ship_pq);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        assert_eq!(ok(&a).stdout, ok(&b).stdout, "{cmd:?}");
+    }
+    let a = ok(&["aging", "testdata/invoices.csv", "--format", "csv"]);
+    let b = ok(&[
+        "aging",
+        "testdata/typed/invoices.parquet",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(a.stdout.lines().count() > 50);
+}

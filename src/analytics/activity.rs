@@ -10,10 +10,34 @@ pub fn is_shipment() -> Expr {
     col("revenue").gt_eq(lit(0i64))
 }
 
+/// What is known of the data's shipment ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ids {
+    /// No shipment_id column.
+    Absent,
+    /// Every non-empty id is on one row only (checked by the loader).
+    Unique,
+    /// Some id is on more than one row (or it is not known).
+    #[default]
+    MayRepeat,
+}
+
+impl Ids {
+    pub fn new(has_column: bool, repeated: bool) -> Ids {
+        match (has_column, repeated) {
+            (false, _) => Ids::Absent,
+            (true, false) => Ids::Unique,
+            (true, true) => Ids::MayRepeat,
+        }
+    }
+}
+
 /// Number of shipments in a group: distinct `shipment_id` among shipment rows (a row without an
-/// id counts as its own shipment), or shipment rows when there is no id column.
-pub fn shipment_count(has_id: bool) -> Expr {
-    if has_id {
+/// id counts as its own shipment), or shipment rows when there is no id column. With unique ids
+/// the distinct count is the count of shipment rows, computed as such (counting distinct
+/// strings of millions of rows is the costliest part of an aggregation).
+pub fn shipment_count(ids: Ids) -> Expr {
+    if ids == Ids::MayRepeat {
         let ids = col("shipment_id").filter(is_shipment());
         ids.clone().drop_nulls().n_unique().cast(DataType::Int64)
             + ids.null_count().cast(DataType::Int64)

@@ -19,7 +19,7 @@ pub enum Measure {
     Exact(Expr),
     /// Shipments: distinct shipment ids among shipment rows (credit notes are not shipments; a
     /// row without id counts as its own), shipment rows when there is no id column.
-    Shipments,
+    Shipments(super::activity::Ids),
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +75,12 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Items> {
     let (lf, as_of) = params.window.apply(lf, "ship_date", "shipments")?;
     let value = match &params.measure {
         Measure::Exact(e) => e.clone().cast(DataType::Int64).sum(),
-        Measure::Shipments => super::activity::shipment_count(schema.contains("shipment_id")),
+        Measure::Shipments(ids) => super::activity::shipment_count(match ids {
+            super::activity::Ids::MayRepeat if !schema.contains("shipment_id") => {
+                super::activity::Ids::Absent
+            }
+            ids => *ids,
+        }),
     };
     let mut keys: Vec<Expr> = Vec::new();
     if let Some(g) = &params.within {

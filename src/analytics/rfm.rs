@@ -137,6 +137,8 @@ pub struct Params {
     pub group: Option<String>,
     /// Money columns are minor units at this scale.
     pub money_scale: u32,
+    /// What the loader found of the shipment ids.
+    pub ids: activity::Ids,
 }
 
 /// One row per customer (and group), in output order: group ascending, monetary descending,
@@ -230,7 +232,10 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
         }
     };
     let frequency = match params.frequency {
-        Frequency::Shipments => activity::shipment_count(has("shipment_id")),
+        Frequency::Shipments => activity::shipment_count(match params.ids {
+            activity::Ids::MayRepeat if !has("shipment_id") => activity::Ids::Absent,
+            ids => ids,
+        }),
         Frequency::Days => activity::shipping_days(),
     };
     let mut keys = Vec::new();
@@ -834,6 +839,7 @@ mod tests {
             },
             group: None,
             money_scale: 2,
+            ids: activity::Ids::MayRepeat,
         }
     }
 

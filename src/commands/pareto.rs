@@ -7,6 +7,7 @@ use super::{
     GroupColumn, Output, check_group_loaded, decimal_list, group_column, load_options, money,
     window_args,
 };
+use crate::analytics::activity;
 use crate::analytics::pareto::{self, CLASSES, GroupSummary, Items, Measure, Params};
 use crate::cli::ParetoArgs;
 use crate::config::{Config, Setting};
@@ -227,7 +228,10 @@ pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
         within: within.as_ref().map(|g| g.name.clone()),
         measure: match expr {
             Some(e) => Measure::Exact(e.fill_null(lit(0i64))),
-            None => Measure::Shipments,
+            None => Measure::Shipments(activity::Ids::new(
+                loaded.has("shipment_id"),
+                loaded.repeated_ids,
+            )),
         },
         cutoffs,
         with_names,

@@ -428,7 +428,11 @@ fn monthly_stats(ctx: &Ctx, months: &[Month]) -> Result<Vec<Option<MonthStats>>>
         .fold(lit(0i32), |a, b| a + b);
     let mut aggs = vec![
         col("revenue").sum().alias("revenue"),
-        activity::shipment_count(ctx.loaded.has("shipment_id")).alias("shipments"),
+        activity::shipment_count(activity::Ids::new(
+            ctx.loaded.has("shipment_id"),
+            ctx.loaded.repeated_ids,
+        ))
+        .alias("shipments"),
         col("customer_id")
             .filter(activity::is_shipment())
             .n_unique()
@@ -690,7 +694,11 @@ pub fn run(args: &ReportArgs, cfg: &Config, progress: bool) -> Result<ReportOutp
     };
 
     // Tiers now and at the end of the previous month.
-    let params = tier_plan.params(&tier_args, ctx.scale);
+    let params = tier_plan.params(
+        &tier_args,
+        ctx.scale,
+        activity::Ids::new(ctx.loaded.has("shipment_id"), ctx.loaded.repeated_ids),
+    );
     let tiers = rfm::compute(ctx.lf(), &params)?;
     let prev_end = month.shift(-1).end();
     let tiers_prev = if ctx.covers(prev_end) {

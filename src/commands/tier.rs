@@ -7,6 +7,7 @@ use super::{
     GroupColumn, Output, check_group_loaded, decimal_list, group_column, load_options,
     minor_units_ceil, money, window_args,
 };
+use crate::analytics::activity;
 use crate::analytics::rfm::{self, Bins, Customers, Params, SegmentRule, Tiering};
 use crate::analytics::window::Window;
 use crate::cli::{FrequencyArg, ScoresArg, TierArgs, TierByArg, ValueArg};
@@ -54,7 +55,11 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     }
     let scale = loaded.money_scale;
     let mut notes = loaded.notes.clone();
-    let params = plan.params(args, scale);
+    let params = plan.params(
+        args,
+        scale,
+        activity::Ids::new(loaded.has("shipment_id"), loaded.repeated_ids),
+    );
     for j in rfm::unreachable_rules(&params.segments) {
         notes.push(format!(
             "segment rule '{}' can never match: earlier rules cover all its scores",
@@ -189,7 +194,7 @@ pub fn plan(args: &TierArgs, cfg: &Config) -> Result<Plan> {
 
 impl Plan {
     /// The analytics parameters at the data's money `scale`.
-    pub fn params(&self, args: &TierArgs, scale: u32) -> Params {
+    pub fn params(&self, args: &TierArgs, scale: u32, ids: activity::Ids) -> Params {
         Params {
             from: self.window.from,
             to: self.window.to,
@@ -225,6 +230,7 @@ impl Plan {
             },
             group: self.group.as_ref().map(|g| g.name.clone()),
             money_scale: scale,
+            ids,
         }
     }
 }

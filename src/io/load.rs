@@ -29,6 +29,9 @@ use crate::io::parse::{self, DateFormat, Fixed, NumberFormat};
 use crate::io::sniff;
 use crate::io::source::{self, Input, InputFormat};
 
+mod parallel;
+mod parquet;
+
 /// How much of a file is looked at to detect its encoding and delimiter.
 const SNIFF_BYTES: u64 = 64 * 1024;
 /// Files larger than this get a progress bar (when stderr is a terminal).
@@ -103,6 +106,9 @@ pub struct Loaded {
     pub rows_dropped: usize,
     /// Messages for stderr: skipped rows, duplicates, currency filtering.
     pub notes: Vec<String>,
+    /// Some shipment_id (invoice_id for invoices) is on more than one row; false when every
+    /// non-empty id is on one row only.
+    pub repeated_ids: bool,
 }
 
 impl Loaded {
@@ -120,9 +126,95 @@ enum Val<'a> {
 }
 
 enum Builder {
-    Text(StringChunkedBuilder),
-    Fixed(Vec<Option<Fixed>>),
+    /// Values being appended, after the finished parts of earlier chunks.
+    Text(StringChunkedBuilder, Vec<StringChunked>),
+    Fixed(FixedVec),
     Date(Vec<Option<i32>>),
+}
+
+/// Exact numbers as parsed, each with its own scale (9 bytes a value instead of 24 for
+/// `Option<Fixed>`).
+#[derive(Default)]
+struct FixedVec {
+    mantissa: Vec<i64>,
+    /// The value's scale, or [`FixedVec::NULL`].
+    scale: Vec<u8>,
+}
+
+impl FixedVec {
+    const NULL: u8 = u8::MAX;
+
+    fn push(&mut self, v: Option<Fixed>) {
+        match v {
+            // parse::MAX_SCALE (28) and products of two (56) stay far below NULL
+            Some(f) => {
+                self.mantissa.push(f.mantissa);
+                self.scale
+                    .push(u8::try_from(f.scale).unwrap_or(Self::NULL - 1));
+            }
+            None => {
+                self.mantissa.push(0);
+                self.scale.push(Self::NULL);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Option<Fixed>> + '_ {
+        self.mantissa.iter().zip(&self.scale).map(|(&m, &s)| {
+            (s != Self::NULL).then_some(Fixed {
+                mantissa: m,
+                scale: u32::from(s),
+            })
+        })
+    }
+
+    fn max_scale(&self) -> Option<u32> {
+        self.scale
+            .iter()
+            .filter(|&&s| s != Self::NULL)
+            .max()
+            .map(|&s| u32::from(s))
+    }
+}
+
+impl Builder {
+    /// Known to hold no value (a text builder's open part cannot tell).
+    fn is_empty(&self) -> bool {
+        match self {
+            Builder::Text(..) => false,
+            Builder::Fixed(v) => v.mantissa.is_empty(),
+            Builder::Date(v) => v.is_empty(),
+        }
+    }
+
+    /// Appends `other`'s values (of the same kind) after this builder's.
+    fn absorb(&mut self, other: Builder) {
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        match (self, other) {
+            (Builder::Text(b, parts), Builder::Text(ob, oparts)) => {
+                let open = std::mem::replace(b, StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024));
+                let open = open.finish();
+                if !open.is_empty() {
+                    parts.push(open);
+                }
+                parts.extend(oparts);
+                let ob = ob.finish();
+                if !ob.is_empty() {
+                    parts.push(ob);
+                }
+            }
+            (Builder::Fixed(v), Builder::Fixed(mut o)) => {
+                v.mantissa.append(&mut o.mantissa);
+                v.scale.append(&mut o.scale);
+            }
+            (Builder::Date(v), Builder::Date(mut o)) => v.append(&mut o),
+            // Builders of one target always have the same kind.
+            _ => {}
+        }
+    }
 }
 
 struct Target {
@@ -160,22 +252,99 @@ struct Collector {
     rows_read: usize,
 }
 
+impl Collector {
+    fn new(dedupe: bool) -> Self {
+        Collector {
+            problems: Vec::new(),
+            total_problems: 0,
+            bad_rows: 0,
+            blank_rows: 0,
+            duplicate_rows: 0,
+            seen_rows: dedupe.then(HashSet::new),
+            rows_read: 0,
+        }
+    }
+}
+
+impl Target {
+    /// The same column with no values yet.
+    fn fresh(&self) -> Target {
+        Target {
+            name: self.name.clone(),
+            kind: self.kind,
+            shared_scale: self.shared_scale,
+            only_for_revenue: self.only_for_revenue,
+            field: self.field,
+            required: self.required,
+            builder: new_builder(&self.name, self.kind),
+            seen: self.seen,
+        }
+    }
+}
+
+/// The id that should be unique in each dataset (shipments: shipment_id; invoices: invoice_id).
+fn id_field(ds: Dataset) -> Option<&'static str> {
+    match ds {
+        Dataset::Shipments => Some("shipment_id"),
+        Dataset::Invoices => Some("invoice_id"),
+        _ => None,
+    }
+}
+
+/// The sorted hashes of the values of a chunk's `id` column, to tell cheaply that ids are
+/// unique (see [`note_duplicate_ids`]). The column's open part is finished here.
+fn id_hashes(targets: &mut [Target], id: Option<&str>) -> Option<Vec<u64>> {
+    use std::hash::BuildHasher;
+    let t = targets.iter_mut().find(|t| Some(t.name.as_str()) == id)?;
+    let Builder::Text(b, parts) = &mut t.builder else {
+        return None;
+    };
+    let open = std::mem::replace(b, StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024)).finish();
+    let hasher = foldhash::fast::FixedState::with_seed(0);
+    let mut hashes: Vec<u64> = open.iter().flatten().map(|s| hasher.hash_one(s)).collect();
+    parts.push(open);
+    hashes.sort_unstable();
+    Some(hashes)
+}
+
+/// Threads that parse a big delimited file: one per core, or `POLARS_MAX_THREADS` (which sets
+/// polars' own thread pool too).
+fn worker_threads() -> usize {
+    std::env::var("POLARS_MAX_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 64)
+}
+
 /// Load every input into one DataFrame.
 pub fn load(inputs: &[Input], req: &Request<'_>, opts: &LoadOptions) -> Result<Loaded> {
+    load_with(inputs, req, opts, Some(parallel::CHUNK_BYTES))
+}
+
+/// [`load`] with delimited files cut into chunks of `chunk_bytes` for parallel parsing, or
+/// read on one thread (`None`).
+fn load_with(
+    inputs: &[Input],
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    chunk_bytes: Option<usize>,
+) -> Result<Loaded> {
     let mut targets = build_targets(req);
     let mut files = Vec::new();
-    let mut col = Collector {
-        problems: Vec::new(),
-        total_problems: 0,
-        bad_rows: 0,
-        blank_rows: 0,
-        duplicate_rows: 0,
-        seen_rows: opts.dedupe.then(HashSet::new),
-        rows_read: 0,
-    };
+    let mut col = Collector::new(opts.dedupe);
     let mut line_items = false;
+    // Hashes of every id read, while every file gives them.
+    let mut hashes: Option<Vec<u64>> = Some(Vec::new());
     for input in inputs {
-        let info = read_file(input, req, opts, &mut targets, &mut col)?;
+        let (info, file_hashes) = read_file(input, req, opts, &mut targets, &mut col, chunk_bytes)?;
+        hashes = match (hashes, file_hashes) {
+            (Some(mut all), Some(h)) => {
+                all.extend(h);
+                Some(all)
+            }
+            _ => None,
+        };
         if req.dataset == Dataset::Shipments && info.resolution.get("revenue").is_none() {
             line_items = true;
         }
@@ -232,13 +401,13 @@ pub fn load(inputs: &[Input], req: &Request<'_>, opts: &LoadOptions) -> Result<L
         rows_read: col.rows_read,
         rows_dropped: col.bad_rows + col.duplicate_rows,
         notes,
+        repeated_ids: true,
     };
     check_currency(&mut loaded, opts.currency.as_deref())?;
     if req.dataset == Dataset::Shipments && !loaded.line_items {
-        note_duplicate_ids(&mut loaded, "shipment_id")?;
-    }
-    if req.dataset == Dataset::Invoices {
-        note_duplicate_ids(&mut loaded, "invoice_id")?;
+        loaded.repeated_ids = note_duplicate_ids(&mut loaded, "shipment_id", hashes)?;
+    } else if req.dataset == Dataset::Invoices {
+        loaded.repeated_ids = note_duplicate_ids(&mut loaded, "invoice_id", hashes)?;
     }
     Ok(loaded)
 }
@@ -294,8 +463,10 @@ fn build_targets(req: &Request<'_>) -> Vec<Target> {
 
 fn new_builder(name: &str, kind: Kind) -> Builder {
     match kind {
-        Kind::Id | Kind::Text => Builder::Text(StringChunkedBuilder::new(name.into(), 1024)),
-        Kind::Money | Kind::Number => Builder::Fixed(Vec::new()),
+        Kind::Id | Kind::Text => {
+            Builder::Text(StringChunkedBuilder::new(name.into(), 1024), Vec::new())
+        }
+        Kind::Money | Kind::Number => Builder::Fixed(FixedVec::default()),
         Kind::Date => Builder::Date(Vec::new()),
     }
 }
@@ -367,11 +538,22 @@ fn find_header(headers: &[String], name: &str) -> Option<usize> {
     })
 }
 
+/// One cell as a reader hands it over: text to parse by the target's kind, or a value a typed
+/// format (Parquet) already holds exactly.
+#[derive(Debug, Clone, Copy)]
+enum Cell<'a> {
+    Text(Option<&'a str>),
+    /// Only for Money and Number targets.
+    Fixed(Option<Fixed>),
+    /// Days since 1970-01-01; only for Date targets.
+    Date(Option<i32>),
+}
+
 /// Parse one row (cells fetched by column index) into the builders, or record its problems.
 fn push_row<'a>(
     display: &str,
     line: u64,
-    cell: impl Fn(usize) -> Option<&'a str>,
+    cell: impl Fn(usize) -> Cell<'a>,
     plan: &FilePlan,
     targets: &mut [Target],
     opts: &LoadOptions,
@@ -407,26 +589,32 @@ fn push_row<'a>(
             vals.push(Val::Null);
             continue;
         };
-        let raw = cell(*ci).unwrap_or("");
-        let parsed = match t.kind {
-            Kind::Id => Ok(parse::normalize_id(raw).map_or(Val::Null, Val::Text)),
-            Kind::Text => {
-                let s = raw.trim();
-                Ok(if s.is_empty() {
-                    Val::Null
-                } else {
-                    Val::Text(s)
-                })
+        let parsed = match cell(*ci) {
+            Cell::Fixed(v) => Ok(v.map_or(Val::Null, Val::Fixed)),
+            Cell::Date(v) => Ok(v.map_or(Val::Null, Val::Date)),
+            Cell::Text(raw) => {
+                let raw = raw.unwrap_or("");
+                match t.kind {
+                    Kind::Id => Ok(parse::normalize_id(raw).map_or(Val::Null, Val::Text)),
+                    Kind::Text => {
+                        let s = raw.trim();
+                        Ok(if s.is_empty() {
+                            Val::Null
+                        } else {
+                            Val::Text(s)
+                        })
+                    }
+                    Kind::Money => parse::parse_money(raw, opts.number)
+                        .map(|v| v.map_or(Val::Null, Val::Fixed))
+                        .map_err(|e| e.message(raw)),
+                    Kind::Number => parse::parse_number(raw, opts.number)
+                        .map(|v| v.map_or(Val::Null, Val::Fixed))
+                        .map_err(|e| e.message(raw)),
+                    Kind::Date => parse::parse_date(raw, &opts.date)
+                        .map(|v| v.map_or(Val::Null, |d| Val::Date(days_since_epoch(d))))
+                        .map_err(|e| e.message(raw)),
+                }
             }
-            Kind::Money => parse::parse_money(raw, opts.number)
-                .map(|v| v.map_or(Val::Null, Val::Fixed))
-                .map_err(|e| e.message(raw)),
-            Kind::Number => parse::parse_number(raw, opts.number)
-                .map(|v| v.map_or(Val::Null, Val::Fixed))
-                .map_err(|e| e.message(raw)),
-            Kind::Date => parse::parse_date(raw, &opts.date)
-                .map(|v| v.map_or(Val::Null, |d| Val::Date(days_since_epoch(d))))
-                .map_err(|e| e.message(raw)),
         };
         match parsed {
             Ok(Val::Null) if t.required => {
@@ -489,8 +677,8 @@ fn push_row<'a>(
     }
     for (t, v) in targets.iter_mut().zip(vals.drain(..)) {
         match (&mut t.builder, v) {
-            (Builder::Text(b), Val::Text(s)) => b.append_value(s),
-            (Builder::Text(b), _) => b.append_null(),
+            (Builder::Text(b, _), Val::Text(s)) => b.append_value(s),
+            (Builder::Text(b, _), _) => b.append_null(),
             (Builder::Fixed(b), Val::Fixed(f)) => b.push(Some(f)),
             (Builder::Fixed(b), _) => b.push(None),
             (Builder::Date(b), Val::Date(d)) => b.push(Some(d)),
@@ -575,11 +763,16 @@ pub fn read_raw(
     }
 }
 
-fn raw_delimited(
-    input: &Input,
-    opts: &LoadOptions,
-    visitor: &mut dyn RawVisitor,
-) -> Result<RawMeta> {
+/// A delimited input opened for reading: its text decoded to UTF-8 (BOM dropped), the
+/// encoding, the delimiter, and the progress bar wrapped around the raw bytes.
+struct OpenDelimited {
+    text: Box<dyn Read + Send>,
+    encoding: Encoding,
+    delimiter: u8,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+fn open_delimited(input: &Input, opts: &LoadOptions) -> Result<OpenDelimited> {
     let display = input.display.as_str();
     let pb = progress_bar(input, opts);
     let mut raw = source::open(input)?;
@@ -605,6 +798,26 @@ fn raw_delimited(
     let delimiter = opts
         .delimiter
         .unwrap_or_else(|| sniff::sniff_delimiter(&dprefix));
+    Ok(OpenDelimited {
+        text: Box::new(Cursor::new(dprefix).chain(decoded)),
+        encoding: enc,
+        delimiter,
+        progress: pb,
+    })
+}
+
+fn raw_delimited(
+    input: &Input,
+    opts: &LoadOptions,
+    visitor: &mut dyn RawVisitor,
+) -> Result<RawMeta> {
+    let display = input.display.as_str();
+    let OpenDelimited {
+        text,
+        encoding: enc,
+        delimiter,
+        progress: pb,
+    } = open_delimited(input, opts)?;
     let newlines = NewlineQueue::default();
     let mut lines = LineIndex {
         newlines: newlines.clone(),
@@ -616,10 +829,7 @@ fn raw_delimited(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(LineEnds::new(
-            Cursor::new(dprefix).chain(decoded),
-            newlines.clone(),
-        ));
+        .from_reader(LineEnds::new(text, newlines.clone()));
 
     let mut record = csv::ByteRecord::new();
     let has_header = rdr
@@ -1017,7 +1227,7 @@ impl RawVisitor for FileLoader<'_, '_> {
         ) {
             return;
         }
-        let cell = |i: usize| cells.get(i).copied().flatten();
+        let cell = |i: usize| Cell::Text(cells.get(i).copied().flatten());
         push_row(
             self.display,
             line,
@@ -1030,15 +1240,61 @@ impl RawVisitor for FileLoader<'_, '_> {
     }
 }
 
-/// Read one file into the targets.
+/// Read one file into the targets: delimited files from disk in parallel (in chunks of
+/// `chunk_bytes`), falling back to the single-threaded reader for problems to report (and for
+/// stdin and `--dedupe`).
 fn read_file(
     input: &Input,
     req: &Request<'_>,
     opts: &LoadOptions,
     targets: &mut [Target],
     col: &mut Collector,
-) -> Result<FileInfo> {
+    chunk_bytes: Option<usize>,
+) -> Result<(FileInfo, Option<Vec<u64>>)> {
     let display = input.display.as_str();
+    if chunk_bytes.is_some()
+        && input.format == InputFormat::Parquet
+        && !opts.dedupe
+        && let Some(p) = parquet::read(input, req, opts, targets, worker_threads())?
+    {
+        for (t, s) in targets.iter_mut().zip(p.targets) {
+            t.builder.absorb(s.builder);
+        }
+        col.rows_read += p.rows;
+        col.blank_rows += p.blank_rows;
+        let info = FileInfo {
+            display: display.to_string(),
+            format: input.format,
+            encoding: None,
+            delimiter: None,
+            rows: p.rows,
+            resolution: p.resolution,
+        };
+        return Ok((info, p.id_hashes));
+    }
+    if let Some(chunk_bytes) = chunk_bytes
+        && input.format == InputFormat::Delimited
+        && input.path.is_some()
+        && !opts.dedupe
+    {
+        let threads = worker_threads();
+        if let Some(p) = parallel::read(input, req, opts, targets, threads, chunk_bytes)? {
+            for (t, s) in targets.iter_mut().zip(p.targets) {
+                t.builder.absorb(s.builder);
+            }
+            col.rows_read += p.rows;
+            col.blank_rows += p.blank_rows;
+            let info = FileInfo {
+                display: display.to_string(),
+                format: input.format,
+                encoding: Some(p.encoding),
+                delimiter: Some(p.delimiter),
+                rows: p.rows,
+                resolution: p.resolution,
+            };
+            return Ok((info, p.id_hashes));
+        }
+    }
     let mut loader = FileLoader {
         display,
         req,
@@ -1055,27 +1311,28 @@ fn read_file(
         .ok_or_else(|| Error::Input(format!("{display}: no header row")))?;
     col.rows_read += meta.rows;
     col.blank_rows += meta.blank_rows;
-    Ok(FileInfo {
+    let info = FileInfo {
         display: display.to_string(),
         format: input.format,
         encoding: meta.encoding,
         delimiter: meta.delimiter,
         rows: meta.rows,
         resolution,
-    })
+    };
+    Ok((info, None))
 }
 
 /// Build the DataFrame: money columns rescaled to one common scale.
 fn finish(targets: Vec<Target>) -> Result<Finished> {
     let own_scale = |t: &Target| match &t.builder {
-        Builder::Fixed(v) => v.iter().flatten().map(|f| f.scale).max().unwrap_or(0),
+        Builder::Fixed(v) => v.max_scale().unwrap_or(0),
         _ => 0,
     };
     let money_scale = targets
         .iter()
         .filter(|t| t.kind == Kind::Money && t.shared_scale)
         .filter_map(|t| match &t.builder {
-            Builder::Fixed(v) => v.iter().flatten().map(|f| f.scale).max(),
+            Builder::Fixed(v) => v.max_scale(),
             _ => None,
         })
         .max()
@@ -1098,7 +1355,20 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
         }
         let name: PlSmallStr = t.name.as_str().into();
         let column: Column = match t.builder {
-            Builder::Text(b) => b.finish().into_series().into(),
+            Builder::Text(b, mut parts) => {
+                let last = b.finish();
+                if !last.is_empty() || parts.is_empty() {
+                    parts.push(last);
+                }
+                let mut parts = parts.into_iter();
+                let mut ca = parts
+                    .next()
+                    .unwrap_or_else(|| StringChunked::full_null(name.clone(), 0));
+                for p in parts {
+                    ca.append_owned(p)?;
+                }
+                ca.into_series().into()
+            }
             Builder::Date(v) => Int32Chunked::from_iter_options(name.clone(), v.into_iter())
                 .into_series()
                 .into_date()
@@ -1126,8 +1396,8 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
                         widest.map(|w| format!(", e.g. {w}")).unwrap_or_default()
                     )));
                 }
-                let mut out = Vec::with_capacity(v.len());
-                for f in v {
+                let mut out = Vec::with_capacity(v.mantissa.len());
+                for f in v.iter() {
                     out.push(match f {
                         Some(f) => Some(f.rescale(scale).ok_or_else(|| {
                             Error::Input(format!(
@@ -1146,7 +1416,7 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
             }
             Builder::Fixed(v) => Float64Chunked::from_iter_options(
                 name.clone(),
-                v.into_iter().map(|f| f.map(Fixed::to_f64)),
+                v.iter().map(|f| f.map(Fixed::to_f64)),
             )
             .into_series()
             .into(),
@@ -1181,13 +1451,18 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
         return Ok(());
     }
     let ca = loaded.df.column("currency")?.str()?.clone();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    // Counted as written, then by upper-cased code (a handful of distinct values).
+    let mut written: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut missing = 0usize;
     for v in ca.iter() {
         match v {
-            Some(c) => *counts.entry(c.to_uppercase()).or_default() += 1,
+            Some(c) => *written.entry(c).or_default() += 1,
             None => missing += 1,
         }
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (c, n) in &written {
+        *counts.entry(c.to_uppercase()).or_default() += n;
     }
     let listing = |counts: &BTreeMap<String, usize>| {
         counts
@@ -1210,9 +1485,13 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
                     listing(&counts)
                 )));
             }
+            let kept: std::collections::HashMap<&str, bool> = written
+                .keys()
+                .map(|c| (*c, c.to_uppercase() == w))
+                .collect();
             let keep: BooleanChunked = ca
                 .iter()
-                .map(|v| Some(v.is_some_and(|c| c.to_uppercase() == w)))
+                .map(|v| Some(v.is_some_and(|c| kept.get(c).copied().unwrap_or(false))))
                 .collect();
             let dropped = ca.len() - keep.sum().unwrap_or(0) as usize;
             if dropped > 0 {
@@ -1237,10 +1516,26 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
     }
 }
 
-/// Warn (not fail) when an id column that should be unique repeats.
-fn note_duplicate_ids(loaded: &mut Loaded, column: &str) -> Result<()> {
+/// Warn (not fail) when an id column that should be unique repeats; true when one does (or
+/// the column is absent). `hashes`, when the readers gave them, are hashes of every id read (a
+/// superset of the rows kept): all distinct proves the ids unique without a hash table of
+/// millions of strings; any two equal (a repeat, or a collision) leads to the exact check.
+fn note_duplicate_ids(loaded: &mut Loaded, column: &str, hashes: Option<Vec<u64>>) -> Result<bool> {
     if !loaded.has(column) {
-        return Ok(());
+        return Ok(true);
+    }
+    if let Some(mut h) = hashes {
+        // sorted runs, one per chunk: a stable sort merges them
+        h.sort();
+        if h.windows(2).all(|w| w[0] != w[1]) {
+            return Ok(false);
+        }
+    }
+    // The common case first: as many distinct ids as ids (one hash pass, no groups built).
+    let ids = loaded.df.column(column)?.as_materialized_series();
+    let present = ids.len() - ids.null_count();
+    if ids.drop_nulls().n_unique()? == present {
+        return Ok(false);
     }
     let dups = loaded
         .df
@@ -1253,7 +1548,7 @@ fn note_duplicate_ids(loaded: &mut Loaded, column: &str) -> Result<()> {
         .sort([column], Default::default())
         .collect()?;
     if dups.height() == 0 {
-        return Ok(());
+        return Ok(false);
     }
     let ids = dups.column(column)?.str()?.clone();
     let examples: Vec<&str> = ids.iter().flatten().take(3).collect();
@@ -1263,7 +1558,7 @@ fn note_duplicate_ids(loaded: &mut Loaded, column: &str) -> Result<()> {
         if dups.height() == 1 { " appears" } else { "s appear" },
         examples.join(", ")
     ));
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -1301,6 +1596,221 @@ mod tests {
             .collect();
         assert_eq!(ends, lfs);
         out
+    }
+
+    /// Loads `path` on one thread and in parallel with several chunk sizes: same frame, rows,
+    /// notes.
+    fn same_in_parallel(path: &str, dataset: Dataset, fields: &[&'static str]) {
+        same_in_parallel_with(path, dataset, fields, &LoadOptions::default());
+    }
+
+    fn same_in_parallel_with(
+        path: &str,
+        dataset: Dataset,
+        fields: &[&'static str],
+        opts: &LoadOptions,
+    ) {
+        let inputs = source::resolve_inputs(&[path.to_string()]).unwrap();
+        let req = Request {
+            dataset,
+            fields,
+            extra_columns: &[],
+            exact: &[],
+        };
+        let one = load_with(&inputs, &req, opts, None).unwrap();
+        for chunk in [1, 7, 64, 1000, parallel::CHUNK_BYTES] {
+            let par = load_with(&inputs, &req, opts, Some(chunk)).unwrap();
+            assert!(
+                one.df.equals_missing(&par.df),
+                "{path} chunk {chunk}:\n{}\n{}",
+                one.df,
+                par.df
+            );
+            assert_eq!(one.rows_read, par.rows_read, "{path} chunk {chunk}");
+            assert_eq!(one.notes, par.notes, "{path} chunk {chunk}");
+            assert_eq!(one.repeated_ids, par.repeated_ids, "{path} chunk {chunk}");
+            assert_eq!(one.money_scale, par.money_scale);
+            assert_eq!(one.files[0].encoding, par.files[0].encoding);
+            assert_eq!(one.files[0].delimiter, par.files[0].delimiter);
+        }
+    }
+
+    const SHIP_FIELDS: &[&str] = &[
+        "shipment_id",
+        "customer_id",
+        "customer_name",
+        "ship_date",
+        "revenue",
+        "cost",
+        "lane",
+        "teu",
+    ];
+
+    #[test]
+    fn parallel_reading_gives_the_single_threaded_result() {
+        for f in [
+            "testdata/shipments.csv",
+            "testdata/shipments_gbk.csv",
+            "testdata/shipments_utf16.txt",
+            "testdata/cdnow_sample.csv",
+        ] {
+            same_in_parallel(f, Dataset::Shipments, SHIP_FIELDS);
+        }
+        let comma = LoadOptions {
+            number: NumberFormat {
+                decimal_comma: true,
+            },
+            ..LoadOptions::default()
+        };
+        same_in_parallel_with(
+            "testdata/shipments_semicolon.csv",
+            Dataset::Shipments,
+            SHIP_FIELDS,
+            &comma,
+        );
+        // rows without a customer: skipped and counted the same way
+        let skip = LoadOptions {
+            skip_bad_rows: true,
+            ..LoadOptions::default()
+        };
+        same_in_parallel_with(
+            "testdata/line_items.csv",
+            Dataset::Shipments,
+            SHIP_FIELDS,
+            &skip,
+        );
+        // Parquet: typed columns give what the text path gives
+        for pq in [
+            "testdata/shipments_gbk_en.parquet",
+            "testdata/typed/shipments.parquet",
+        ] {
+            same_in_parallel(pq, Dataset::Shipments, SHIP_FIELDS);
+        }
+        same_in_parallel("testdata/typed/invoices.parquet", Dataset::Invoices, &[]);
+        same_in_parallel("testdata/invoices.csv", Dataset::Invoices, &[]);
+        // repeated ids: found by the hashes, then described by the exact check
+        same_in_parallel(
+            "testdata/bad/duplicate_ids.csv",
+            Dataset::Shipments,
+            SHIP_FIELDS,
+        );
+        let dup = source::resolve_inputs(&["testdata/bad/duplicate_ids.csv".to_string()]).unwrap();
+        let req = Request {
+            dataset: Dataset::Shipments,
+            fields: SHIP_FIELDS,
+            extra_columns: &[],
+            exact: &[],
+        };
+        let got = load_with(&dup, &req, &LoadOptions::default(), Some(64)).unwrap();
+        assert!(got.repeated_ids);
+        assert!(
+            got.notes.iter().any(|n| n.contains("shipment_id value")),
+            "{:?}",
+            got.notes
+        );
+        let clean = source::resolve_inputs(&["testdata/shipments.csv".to_string()]).unwrap();
+        assert!(
+            !load_with(&clean, &req, &LoadOptions::default(), Some(64))
+                .unwrap()
+                .repeated_ids
+        );
+        same_in_parallel("testdata/aging/invoices_gbk.csv", Dataset::Invoices, &[]);
+    }
+
+    #[test]
+    fn parallel_reading_of_quotes_line_ends_and_blank_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = "\n\ncustomer_id,ship_date,revenue,customer_name\r\n\
+                    C1,2024-01-05,\"1,234.50\",\"multi\r\nline \"\"name\"\"\"\r\n\
+                    \r\n\
+                    C2,2024/1/6,12.5,5\" pipe\r\
+                    \r\r\
+                    C1,2024年1月7日,-3,\"x\ny\n\nz\"\n\
+                    ,,,\n\
+                    C3,2024-01-08,0.001,\"\"\n\n\n";
+        let path = dir.path().join("messy.csv");
+        std::fs::write(&path, body).unwrap();
+        let p = path.to_str().unwrap();
+        same_in_parallel(
+            p,
+            Dataset::Shipments,
+            &["ship_date", "revenue", "customer_name"],
+        );
+        // and the content is what the single-threaded reader makes of it
+        let inputs = source::resolve_inputs(&[p.to_string()]).unwrap();
+        let req = Request {
+            dataset: Dataset::Shipments,
+            fields: &["ship_date", "revenue", "customer_name"],
+            extra_columns: &[],
+            exact: &[],
+        };
+        let got = load_with(&inputs, &req, &LoadOptions::default(), Some(7)).unwrap();
+        assert_eq!(got.rows_read, 4);
+        let names: Vec<Option<&str>> = got
+            .df
+            .column("customer_name")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Some("multi\nline \"name\""),
+                Some("5\" pipe"),
+                Some("x\ny\n\nz"),
+                None
+            ]
+        );
+    }
+
+    /// The fast paths are taken on clean input (not the fallback that gives the same result).
+    #[test]
+    fn clean_input_takes_the_fast_paths() {
+        let req = Request {
+            dataset: Dataset::Shipments,
+            fields: SHIP_FIELDS,
+            extra_columns: &[],
+            exact: &["teu"],
+        };
+        let opts = LoadOptions::default();
+        let csv = &source::resolve_inputs(&["testdata/shipments.csv".to_string()]).unwrap()[0];
+        let mut targets = build_targets(&req);
+        let p = parallel::read(csv, &req, &opts, &mut targets, 3, 4096).unwrap();
+        assert_eq!(p.map(|p| p.rows), Some(1201));
+        for pq in [
+            "testdata/typed/shipments.parquet",
+            "testdata/shipments_gbk_en.parquet",
+        ] {
+            let pq = &source::resolve_inputs(&[pq.to_string()]).unwrap()[0];
+            let mut targets = build_targets(&req);
+            let p = parquet::read(pq, &req, &opts, &mut targets, 2).unwrap();
+            assert!(p.is_some(), "{}", pq.display);
+        }
+        // and a bad file does not
+        let bad = &source::resolve_inputs(&["testdata/bad/bad_money.csv".to_string()]).unwrap()[0];
+        let mut targets = build_targets(&req);
+        assert!(
+            parallel::read(bad, &req, &opts, &mut targets, 2, 64)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn parallel_reading_falls_back_to_report_problems_with_lines() {
+        let inputs = source::resolve_inputs(&["testdata/bad/bad_money.csv".to_string()]).unwrap();
+        let req = Request {
+            dataset: Dataset::Shipments,
+            fields: &["revenue"],
+            extra_columns: &[],
+            exact: &[],
+        };
+        let one = load_with(&inputs, &req, &LoadOptions::default(), None).unwrap_err();
+        let par = load_with(&inputs, &req, &LoadOptions::default(), Some(16)).unwrap_err();
+        assert_eq!(one.to_string(), par.to_string());
+        assert!(par.to_string().contains("bad_money.csv:5"), "{par}");
     }
 
     #[test]

@@ -271,8 +271,42 @@ fn currency_suffix_len(chars: &[char]) -> Option<usize> {
         })
 }
 
+/// The common case of clean exports, without building a char vector: an optional `-`, digits,
+/// and optionally the decimal separator and digits, 18 digits at most (so it fits an i64).
+/// Anything else (None) goes through the full grammar, which gives the same value for these.
+fn plain_fixed(s: &[u8], decimal_comma: bool) -> Option<Fixed> {
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    let sep = if decimal_comma { b',' } else { b'.' };
+    let (int, frac) = match memchr::memchr(sep, digits) {
+        Some(i) => (&digits[..i], &digits[i + 1..]),
+        None => (digits, &digits[..0]),
+    };
+    let sep_written = int.len() < digits.len();
+    if int.is_empty()
+        || (sep_written && frac.is_empty())
+        || int.len() + frac.len() > 18
+        || !int.iter().chain(frac).all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let magnitude = int
+        .iter()
+        .chain(frac)
+        .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+    Some(Fixed {
+        mantissa: if negative { -magnitude } else { magnitude },
+        scale: frac.len() as u32,
+    })
+}
+
 /// Parse with the full grammar: decorations (currency, sign, parentheses) around a number.
 fn parse_fixed(s: &str, decimal_comma: bool) -> Result<Option<Fixed>, NumErr> {
+    if let Some(f) = plain_fixed(s.as_bytes(), decimal_comma) {
+        return Ok(Some(f));
+    }
     let t = trim_value(s);
     if t.is_empty() {
         return Ok(None);
@@ -507,6 +541,15 @@ fn ungroup(int_part: &[char], is_group_sep: impl Fn(char) -> bool) -> Result<Vec
 /// Trimmed id; "17850.0"/"17850.00" -> "17850" (digits followed by '.' and only zeros);
 /// leading zeros kept ("00017"); None if empty. Returns a subslice of the input.
 pub fn normalize_id(s: &str) -> Option<&str> {
+    // No blank to trim when both ends are visible ASCII (blanks are ASCII whitespace or start
+    // and end with non-ASCII bytes), and nothing to cut without a '.'.
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic)
+        && b.last().is_some_and(u8::is_ascii_graphic)
+        && memchr::memchr(b'.', b).is_none()
+    {
+        return Some(s);
+    }
     let t = trim_value(s);
     if t.is_empty() {
         return None;
@@ -541,6 +584,12 @@ enum DateErr {
 
 /// Parse a date as written (time of day and time zone ignored). Ok(None) = empty/missing.
 pub fn parse_date(s: &str, fmt: &DateFormat) -> Result<Option<NaiveDate>, ValueError> {
+    // Clean exports: `YYYY-MM-DD` exactly (a --date-format is tried first, so not then).
+    if fmt.format.is_none()
+        && let Some(d) = iso_date(s.as_bytes())
+    {
+        return Ok(Some(d));
+    }
     let t = trim_value(s);
     if t.is_empty() {
         return Ok(None);
@@ -579,6 +628,22 @@ pub fn parse_date(s: &str, fmt: &DateFormat) -> Result<Option<NaiveDate>, ValueE
             })
         }
     }
+}
+
+/// `YYYY-MM-DD` with a plausible year and a real calendar day; None for anything else (the
+/// full parser then accepts it or says why not).
+fn iso_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    let y = i32::try_from(num(0..4)?).ok()?;
+    let d = NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)?;
+    plausible_year(d).then_some(d)
 }
 
 /// Fold full-width ASCII forms (digits, `／`, `－`, `：`, letters) and odd spaces to ASCII.
@@ -919,6 +984,76 @@ mod tests {
     }
 
     // ----- Fixed ------------------------------------------------------------------------------
+
+    /// The fast paths give what the full grammar gives, and leave everything else to it.
+    #[test]
+    fn fast_paths_agree_with_the_full_grammar() {
+        for comma in [false, true] {
+            for v in [
+                "0",
+                "-0",
+                "-0.00",
+                "1700.40",
+                "007.50",
+                "123456789012345678",
+                "-5",
+                "1,5",
+                "1.5",
+                "12,345.67",
+                "1.",
+                ".5",
+                "-",
+                "",
+                "1234567890123456789",
+                "1e3",
+                "+1",
+                "1 000",
+                "¥1,234.00",
+                "(12.50)",
+                "12.5-",
+            ] {
+                let fast = plain_fixed(v.as_bytes(), comma);
+                if let Some(f) = fast {
+                    // the full grammar without the fast path
+                    let t = trim_value(v);
+                    let chars: Vec<char> = t.chars().map(fold_number_char).collect();
+                    let (neg, core) = strip_decorations(&chars).unwrap();
+                    let (mag, scale) = parse_unsigned(core, comma).unwrap();
+                    let m = if neg { -(mag as i128) } else { mag as i128 };
+                    assert_eq!(
+                        (f.mantissa as i128, f.scale),
+                        (m, scale),
+                        "{v} comma {comma}"
+                    );
+                }
+            }
+        }
+        assert_eq!(plain_fixed(b"1700.40", false), Some(fx(170040, 2)));
+        assert_eq!(plain_fixed(b"1,5", true), Some(fx(15, 1)));
+        assert_eq!(plain_fixed(b"1,5", false), None);
+        assert_eq!(plain_fixed(b"1234567890123456789", false), None);
+        assert_eq!(plain_fixed(b" 12", false), None);
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(iso_date(b"2024-01-05"), d(2024, 1, 5));
+        assert_eq!(iso_date(b"2024-02-30"), None);
+        assert_eq!(iso_date(b"0999-01-05"), None);
+        assert_eq!(iso_date(b"2024-1-5"), None);
+        assert_eq!(iso_date(b"2024/01/05"), None);
+        assert_eq!(iso_date(b"2024-0a-05"), None);
+        // through the public functions, fast path or not, same answers
+        let plain = DateFormat::default();
+        assert_eq!(parse_date("2024-01-05", &plain).unwrap(), d(2024, 1, 5));
+        assert!(parse_date("2024-02-30", &plain).is_err());
+        let dmy = DateFormat {
+            format: Some("%Y-%d-%m".into()),
+            excel_serial: false,
+        };
+        assert_eq!(parse_date("2024-01-05", &dmy).unwrap(), d(2024, 5, 1));
+        assert_eq!(normalize_id("C000001"), Some("C000001"));
+        assert_eq!(normalize_id(" C1 "), Some("C1"));
+        assert_eq!(normalize_id("17850.0"), Some("17850"));
+        assert_eq!(normalize_id("\u{3000}C1"), Some("C1"));
+    }
 
     #[test]
     fn rescale_up_and_refused_down() {

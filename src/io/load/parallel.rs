@@ -1,0 +1,362 @@
+//! The multi-threaded reader of delimited files.
+//!
+//! The main thread reads and decodes the file, normalises its line ends and cuts it into chunks
+//! of whole records ([`chunks::Splitter`]); worker threads parse the chunks with the same row
+//! pipeline as the single-threaded reader ([`push_row`]) into builders of their own, which are
+//! appended in file order. Output is therefore identical to the single-threaded reader's.
+//!
+//! Clean input is the fast path. As soon as any chunk meets a problem (a bad value, a required
+//! field left empty, text that is not UTF-8, a CSV error) the parallel read is abandoned and the
+//! caller reads the file again on one thread, so that problems are reported exactly as that
+//! reader reports them: in file order, grouped, with their lines.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use super::{
+    Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Request, Target, id_field,
+    id_hashes, open_delimited, plan_file, push_row,
+};
+use crate::error::Result;
+use crate::io::chunks::{self, Splitter};
+use crate::io::fields::Resolution;
+use crate::io::source::Input;
+
+/// Decoded text per chunk handed to a worker.
+pub(super) const CHUNK_BYTES: usize = 8 << 20;
+const READ_BYTES: usize = 1 << 20;
+
+/// A file read in parallel.
+pub(super) struct Parsed {
+    /// The file's values, one target per requested column (as the caller's targets).
+    pub targets: Vec<Target>,
+    pub resolution: Resolution,
+    pub encoding: &'static str,
+    pub delimiter: u8,
+    pub rows: usize,
+    pub blank_rows: usize,
+    /// Hashes of the ids ([`id_hashes`]), one sorted run per chunk.
+    pub id_hashes: Option<Vec<u64>>,
+}
+
+struct Chunk {
+    seq: usize,
+    data: Vec<u8>,
+}
+
+struct ChunkOut {
+    targets: Vec<Target>,
+    rows: usize,
+    blank_rows: usize,
+    id_hashes: Option<Vec<u64>>,
+    /// No problem met: the chunk's values can be used.
+    clean: bool,
+}
+
+/// Reads a delimited file on `threads` workers. `Ok(None)`: the file must be read on one thread
+/// (it has problems to report, or cannot be cut into records).
+pub(super) fn read(
+    input: &Input,
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    targets: &mut [Target],
+    threads: usize,
+    chunk_bytes: usize,
+) -> Result<Option<Parsed>> {
+    let display = input.display.as_str();
+    let opened = open_delimited(input, opts)?;
+    let delimiter = opened.delimiter;
+    let encoding = opened.encoding.name();
+    let progress = opened.progress;
+    let mut reader = Reader {
+        text: opened.text,
+        raw: vec![0; READ_BYTES],
+        pending_cr: false,
+        eof: false,
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk_bytes + READ_BYTES);
+    let mut splitter = Splitter::new(delimiter);
+
+    // The header: the first record (blank lines before it are skipped, as the csv crate does).
+    if reader.fill(&mut buf, chunk_bytes).is_err() {
+        return Ok(None);
+    }
+    let lead = buf.iter().take_while(|&&b| b == b'\n').count();
+    buf.drain(..lead);
+    let header_end = loop {
+        if let Some(end) = splitter.first_record_end(&buf) {
+            break end;
+        }
+        if reader.eof {
+            break buf.len();
+        }
+        let want = buf.len() + chunk_bytes;
+        if reader.fill(&mut buf, want).is_err() {
+            return Ok(None);
+        }
+    };
+    if header_end == 0 {
+        // Empty file: the single-threaded reader says so.
+        return Ok(None);
+    }
+    let Some(headers) = header_fields(&buf[..header_end], delimiter) else {
+        return Ok(None);
+    };
+    let (plan, resolution) = plan_file(display, &headers, req, opts, targets)?;
+    buf.drain(..header_end);
+    splitter.consumed(header_end);
+
+    let proto: Vec<Target> = targets.iter().map(Target::fresh).collect();
+    let stop = AtomicBool::new(false);
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads);
+    let chunk_rx = Mutex::new(chunk_rx);
+    let (out_tx, out_rx) = mpsc::channel::<(usize, ChunkOut)>();
+
+    let id = id_field(req.dataset);
+    let mut staged: Vec<Target> = targets.iter().map(Target::fresh).collect();
+    let mut hashes: Option<Vec<u64>> = Some(Vec::new());
+    let mut rows = 0;
+    let mut blank_rows = 0;
+    let mut fallback = false;
+
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let out_tx = out_tx.clone();
+            let (chunk_rx, stop, plan, proto) = (&chunk_rx, &stop, &plan, &proto);
+            s.spawn(move || {
+                loop {
+                    let next = chunk_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(chunk) = next else { break };
+                    let out = if stop.load(Ordering::Relaxed) {
+                        ChunkOut {
+                            targets: Vec::new(),
+                            rows: 0,
+                            blank_rows: 0,
+                            id_hashes: None,
+                            clean: false,
+                        }
+                    } else {
+                        parse_chunk(display, &chunk.data, delimiter, plan, proto, opts, id)
+                    };
+                    if out_tx.send((chunk.seq, out)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(out_tx);
+
+        // Results are appended in file order.
+        let mut pending: BTreeMap<usize, ChunkOut> = BTreeMap::new();
+        let mut next_seq = 0;
+        let mut take = |seq: usize, out: ChunkOut, fallback: &mut bool| {
+            pending.insert(seq, out);
+            while let Some(out) = pending.remove(&next_seq) {
+                next_seq += 1;
+                if !out.clean || *fallback {
+                    *fallback = true;
+                    stop.store(true, Ordering::Relaxed);
+                    continue;
+                }
+                rows += out.rows;
+                blank_rows += out.blank_rows;
+                hashes = match (hashes.take(), out.id_hashes) {
+                    (Some(mut all), Some(h)) => {
+                        all.extend(h);
+                        Some(all)
+                    }
+                    _ => None,
+                };
+                for (t, o) in staged.iter_mut().zip(out.targets) {
+                    t.builder.absorb(o.builder);
+                }
+            }
+        };
+
+        let mut seq = 0;
+        let mut want = chunk_bytes;
+        while !stop.load(Ordering::Relaxed) {
+            if reader.fill(&mut buf, want).is_err() {
+                fallback = true;
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+            let cut = if reader.eof {
+                buf.len()
+            } else {
+                match splitter.last_record_end(&buf) {
+                    // Blank lines before the cut go with the next chunk, where the record that
+                    // follows them counts them (as the single-threaded reader does).
+                    Some(mut end) => {
+                        while end >= 2 && buf[end - 2] == b'\n' {
+                            end -= 1;
+                        }
+                        end
+                    }
+                    None => {
+                        want = buf.len() + chunk_bytes;
+                        continue;
+                    }
+                }
+            };
+            want = chunk_bytes;
+            if cut > 0 {
+                let mut rest = Vec::with_capacity(chunk_bytes + READ_BYTES);
+                rest.extend_from_slice(&buf[cut..]);
+                buf.truncate(cut);
+                let data = std::mem::replace(&mut buf, rest);
+                splitter.consumed(cut);
+                if chunk_tx.send(Chunk { seq, data }).is_err() {
+                    fallback = true;
+                    break;
+                }
+                seq += 1;
+            }
+            while let Ok((seq, out)) = out_rx.try_recv() {
+                take(seq, out, &mut fallback);
+            }
+            if reader.eof && buf.is_empty() {
+                break;
+            }
+        }
+        drop(chunk_tx);
+        for (seq, out) in out_rx.iter() {
+            take(seq, out, &mut fallback);
+        }
+        if next_seq != seq {
+            // A worker stopped without answering for every chunk.
+            fallback = true;
+        }
+    });
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    if fallback {
+        return Ok(None);
+    }
+    Ok(Some(Parsed {
+        targets: staged,
+        resolution,
+        encoding,
+        delimiter,
+        rows,
+        blank_rows,
+        id_hashes: hashes,
+    }))
+}
+
+/// Decoded text with normalised line ends, appended to a buffer.
+struct Reader {
+    text: Box<dyn Read + Send>,
+    raw: Vec<u8>,
+    pending_cr: bool,
+    eof: bool,
+}
+
+impl Reader {
+    /// Reads until `buf` holds `want` bytes or the input ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<()> {
+        while buf.len() < want && !self.eof {
+            let n = match self.text.read(&mut self.raw) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.eof = true;
+                chunks::finish_line_ends(&mut self.pending_cr, buf);
+            } else {
+                chunks::normalize_line_ends(&self.raw[..n], &mut self.pending_cr, buf);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The header record's fields, trimmed (None when not UTF-8: the single-threaded reader reports it).
+fn header_fields(bytes: &[u8], delimiter: u8) -> Option<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    if !rdr.read_byte_record(&mut record).ok()? {
+        return None;
+    }
+    record
+        .iter()
+        .map(|h| {
+            std::str::from_utf8(h)
+                .ok()
+                .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+        })
+        .collect()
+}
+
+/// Parses one chunk of whole records into fresh builders.
+fn parse_chunk(
+    display: &str,
+    data: &[u8],
+    delimiter: u8,
+    plan: &FilePlan,
+    proto: &[Target],
+    opts: &LoadOptions,
+    id: Option<&str>,
+) -> ChunkOut {
+    let mut out = ChunkOut {
+        targets: proto.iter().map(Target::fresh).collect(),
+        rows: 0,
+        blank_rows: 0,
+        id_hashes: None,
+        clean: false,
+    };
+    // Valid as a whole, so every field (cut at ASCII delimiters and quotes) is valid too.
+    if std::str::from_utf8(data).is_err() {
+        return out;
+    }
+    let newlines = NewlineQueue::default();
+    newlines
+        .borrow_mut()
+        .extend(memchr::memchr_iter(b'\n', data).map(|p| p as u64));
+    // Lines are counted from the chunk (problems are reported by the single-threaded re-read).
+    let mut lines = LineIndex {
+        newlines,
+        before: 0,
+        blank: 0,
+    };
+    let mut col = Collector::new(false);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(_) => return out,
+        }
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        if record
+            .iter()
+            .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+        {
+            out.blank_rows += 1;
+            continue;
+        }
+        out.rows += 1;
+        let cell = |i: usize| Cell::Text(record.get(i).and_then(|b| std::str::from_utf8(b).ok()));
+        push_row(display, line, cell, plan, &mut out.targets, opts, &mut col);
+        if col.total_problems > 0 {
+            return out;
+        }
+    }
+    out.blank_rows += lines.blank;
+    out.id_hashes = id_hashes(&mut out.targets, id);
+    out.clean = true;
+    out
+}
