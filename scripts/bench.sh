@@ -15,6 +15,9 @@
 # the repository); the release build is incremental. Environment:
 #   RUNS=5              timed runs per tool and case (median reported)
 #   BENCHES="tier pareto churn aging"   FORMATS="csv parquet"   TOOLS="crm duckdb"
+#                       FORMATS may add "messy": the shipments as a Chinese ERP writes them (GBK,
+#                       CRLF, Chinese headers, 2024/1/5 dates, "￥1,234.50" money; made by
+#                       `--example messify`), crm-cli only (DuckDB's CLI reads no GBK)
 #   SEED=7  CUSTOMERS=<rows/200>
 #   BENCH_DIR=$HOME/.cache/crm-cli/bench
 #   CARGO_TARGET_DIR=$HOME/.cache/crm-cli/target-release   (never the shared debug target)
@@ -59,11 +62,12 @@ if [[ -z ${DUCKDB:-} ]]; then
 fi
 if [[ -z ${SKIP_BUILD:-} ]]; then
     start=$(date +%s.%N)
-    cargo build --release --bin crm-cli --example gen_exports >&2
+    cargo build --release --bin crm-cli --example gen_exports --example messify >&2
     echo "release build (incremental, $CARGO_TARGET_DIR): $(elapsed "$start") s" >&2
 fi
 CRM=$CARGO_TARGET_DIR/release/crm-cli
 GEN=$CARGO_TARGET_DIR/release/examples/gen_exports
+MESSIFY=$CARGO_TARGET_DIR/release/examples/messify
 mkdir -p "$BENCH_DIR/data" "$BENCH_DIR/out" "$BENCH_DIR/sql"
 RESULTS=$BENCH_DIR/runs.tsv
 HEADER=$(printf 'stamp\trows\tbench\tformat\ttool\trun\twall_s\trss_kib\tcpu_s')
@@ -100,6 +104,12 @@ data_dir() { # ROWS → directory with shipments/invoices as CSV and Parquet
         echo "  to Parquet (DuckDB, snappy): $(elapsed "$t0") s" >&2
         touch "$dir.tmp/.complete"
         rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    fi
+    if [[ $FORMATS == *messy* && ! -s $dir/shipments.messy ]]; then
+        local t0; t0=$(date +%s.%N)
+        "$MESSIFY" "$dir/shipments.csv" "$dir/shipments.messy.tmp" >&2
+        mv "$dir/shipments.messy.tmp" "$dir/shipments.messy"
+        echo "  messy GBK variant: $(elapsed "$t0") s" >&2
     fi
     echo "$dir"
 }
@@ -335,7 +345,12 @@ set_cmd() {
     local tool=$1 bench=$2 fmt=$3 dir=$4 input cols out src
     if [[ $bench == aging ]]; then input=invoices cols=$INV_COLS; else input=shipments cols=$SHIP_COLS; fi
     out=$BENCH_DIR/out/$tool-$bench-$fmt.csv
+    CMD=()
+    if [[ $fmt == messy && ($tool != crm || $input != shipments) ]]; then
+        return 0 # only crm-cli, only shipments
+    fi
     if [[ $tool == crm ]]; then
+        # shipments.messy: GBK CSV (any name but .parquet/.xlsx is read as delimited text)
         CMD=("$CRM" "$bench" "$dir/$input.$fmt" -q -o "$out")
     else
         if [[ $fmt == csv ]]; then src=$(read_csv "$dir/$input.csv" "$cols"); else src="read_parquet('$dir/$input.parquet')"; fi
@@ -347,11 +362,13 @@ run_case() { # ROWS BENCH FORMAT DIR
     local rows=$1 bench=$2 fmt=$3 dir=$4 tool r m
     for tool in $TOOLS; do # warm-up: page cache, binaries
         set_cmd "$tool" "$bench" "$fmt" "$dir"
+        [[ ${#CMD[@]} -gt 0 ]] || continue
         measure "${CMD[@]}" >/dev/null
     done
     for ((r = 1; r <= RUNS; r++)); do
         for tool in $TOOLS; do
             set_cmd "$tool" "$bench" "$fmt" "$dir"
+            [[ ${#CMD[@]} -gt 0 ]] || continue
             m=$(measure "${CMD[@]}")
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STAMP" "$rows" "$bench" "$fmt" "$tool" "$r" \
                 "${m// /$'\t'}" >>"$RESULTS"
@@ -444,7 +461,8 @@ SELECT c.rows, c.bench AS command, c.format AS input,
        printf('%.2f', c.med / d.med) AS \"time ratio\", printf('%.2f', c.rss_mib / d.rss_mib) AS \"RSS ratio\"
 FROM s c LEFT JOIN s d ON d.tool = 'duckdb' AND (d.rows, d.bench, d.format) = (c.rows, c.bench, c.format)
 WHERE c.tool = 'crm'
-ORDER BY c.rows, list_position(['tier', 'pareto', 'churn', 'aging'], c.bench), c.format;
+ORDER BY c.rows, list_position(['tier', 'pareto', 'churn', 'aging'], c.bench),
+         list_position(['csv', 'parquet', 'messy'], c.format);
 "
 echo
 echo "Targets (largest size; scaling against the size 10× smaller when it was run):"

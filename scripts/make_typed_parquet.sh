@@ -20,3 +20,12 @@ COPY (SELECT invoice_id, customer_id, invoice_date, due_date,
       FROM read_csv('testdata/invoices.csv', types = {'amount': 'VARCHAR', 'paid_amount': 'VARCHAR'}))
   TO 'testdata/typed/invoices.parquet' (FORMAT parquet);
 "
+# A copy of the shipments in row groups of 256 rows (DuckDB writes at least 2048 per group), so
+# that tests cross row-group and read-slice boundaries. Needs pyarrow (PYTHON with it installed).
+if [[ -n ${PYTHON:-} ]]; then
+    "$PYTHON" - <<'PY'
+import pyarrow.parquet as pq
+t = pq.read_table("testdata/typed/shipments.parquet")
+pq.write_table(t, "testdata/typed/shipments_groups.parquet", row_group_size=256)
+PY
+fi

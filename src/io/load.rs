@@ -126,10 +126,119 @@ enum Val<'a> {
 }
 
 enum Builder {
-    /// Values being appended, after the finished parts of earlier chunks.
-    Text(StringChunkedBuilder, Vec<StringChunked>),
+    Text(Box<TextVec>),
     Fixed(FixedVec),
-    Date(Vec<Option<i32>>),
+    /// Days since the epoch, [`DATE_NULL`] for none.
+    Date(Vec<i32>),
+}
+
+/// No date (an impossible day count: chrono's dates end within ±100 million days).
+const DATE_NULL: i32 = i32::MIN;
+
+/// Text values: finished parts (one per chunk), then the open part being appended to.
+struct TextVec {
+    parts: Vec<StringChunked>,
+    open: OpenText,
+    /// Values in the open part.
+    open_len: usize,
+}
+
+/// The open part of a text column.
+enum OpenText {
+    /// Every value stored as written (ids: mostly distinct).
+    Plain(StringChunkedBuilder),
+    /// Repeated values (names, lanes, statuses) stored once per part: each row holds a code into
+    /// `values`, and the part becomes a column of views into one copy of each value.
+    Dict {
+        index: std::collections::HashMap<Box<str>, IdxSize, foldhash::fast::FixedState>,
+        values: StringChunkedBuilder,
+        codes: Vec<Option<IdxSize>>,
+    },
+}
+
+impl OpenText {
+    fn new(dictionary: bool) -> OpenText {
+        if dictionary {
+            OpenText::Dict {
+                index: Default::default(),
+                values: StringChunkedBuilder::new(PlSmallStr::EMPTY, 64),
+                codes: Vec::new(),
+            }
+        } else {
+            OpenText::Plain(StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024))
+        }
+    }
+}
+
+impl TextVec {
+    fn new(dictionary: bool) -> TextVec {
+        TextVec {
+            parts: Vec::new(),
+            open: OpenText::new(dictionary),
+            open_len: 0,
+        }
+    }
+
+    fn push(&mut self, v: Option<&str>) {
+        self.open_len += 1;
+        match &mut self.open {
+            OpenText::Plain(b) => b.append_option(v),
+            OpenText::Dict {
+                index,
+                values,
+                codes,
+            } => codes.push(v.map(|s| match index.get(s) {
+                Some(&c) => c,
+                None => {
+                    let c = index.len() as IdxSize;
+                    index.insert(s.into(), c);
+                    values.append_value(s);
+                    c
+                }
+            })),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.parts.iter().map(|p| p.len()).sum::<usize>() + self.open_len
+    }
+
+    /// Appends a finished column of values (already in their normal form).
+    fn push_part(&mut self, part: StringChunked) -> PolarsResult<()> {
+        self.seal()?;
+        self.parts.push(part);
+        Ok(())
+    }
+
+    /// Closes the open part into `parts` (a new open part of the same sort follows).
+    fn seal(&mut self) -> PolarsResult<()> {
+        if self.open_len == 0 {
+            return Ok(());
+        }
+        let dictionary = matches!(self.open, OpenText::Dict { .. });
+        let part = match std::mem::replace(&mut self.open, OpenText::new(dictionary)) {
+            OpenText::Plain(b) => b.finish(),
+            OpenText::Dict { values, codes, .. } => {
+                let idx = IdxCa::from_iter_options(PlSmallStr::EMPTY, codes.into_iter());
+                values.finish().take(&idx)?
+            }
+        };
+        self.open_len = 0;
+        self.parts.push(part);
+        Ok(())
+    }
+
+    fn into_chunked(mut self, name: PlSmallStr) -> PolarsResult<StringChunked> {
+        self.seal()?;
+        let mut parts = self.parts.into_iter();
+        let mut ca = parts
+            .next()
+            .unwrap_or_else(|| StringChunked::full_null(name.clone(), 0));
+        for p in parts {
+            ca.append_owned(p)?;
+        }
+        Ok(ca.with_name(name))
+    }
 }
 
 /// Exact numbers as parsed, each with its own scale (9 bytes a value instead of 24 for
@@ -178,33 +287,25 @@ impl FixedVec {
 }
 
 impl Builder {
-    /// Known to hold no value (a text builder's open part cannot tell).
     fn is_empty(&self) -> bool {
         match self {
-            Builder::Text(..) => false,
+            Builder::Text(t) => t.len() == 0,
             Builder::Fixed(v) => v.mantissa.is_empty(),
             Builder::Date(v) => v.is_empty(),
         }
     }
 
     /// Appends `other`'s values (of the same kind) after this builder's.
-    fn absorb(&mut self, other: Builder) {
+    fn absorb(&mut self, other: Builder) -> PolarsResult<()> {
         if self.is_empty() {
             *self = other;
-            return;
+            return Ok(());
         }
         match (self, other) {
-            (Builder::Text(b, parts), Builder::Text(ob, oparts)) => {
-                let open = std::mem::replace(b, StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024));
-                let open = open.finish();
-                if !open.is_empty() {
-                    parts.push(open);
-                }
-                parts.extend(oparts);
-                let ob = ob.finish();
-                if !ob.is_empty() {
-                    parts.push(ob);
-                }
+            (Builder::Text(t), Builder::Text(mut o)) => {
+                t.seal()?;
+                o.seal()?;
+                t.parts.append(&mut o.parts);
             }
             (Builder::Fixed(v), Builder::Fixed(mut o)) => {
                 v.mantissa.append(&mut o.mantissa);
@@ -214,6 +315,7 @@ impl Builder {
             // Builders of one target always have the same kind.
             _ => {}
         }
+        Ok(())
     }
 }
 
@@ -276,7 +378,7 @@ impl Target {
             only_for_revenue: self.only_for_revenue,
             field: self.field,
             required: self.required,
-            builder: new_builder(&self.name, self.kind),
+            builder: new_builder(self.kind),
             seen: self.seen,
         }
     }
@@ -296,13 +398,17 @@ fn id_field(ds: Dataset) -> Option<&'static str> {
 fn id_hashes(targets: &mut [Target], id: Option<&str>) -> Option<Vec<u64>> {
     use std::hash::BuildHasher;
     let t = targets.iter_mut().find(|t| Some(t.name.as_str()) == id)?;
-    let Builder::Text(b, parts) = &mut t.builder else {
+    let Builder::Text(text) = &mut t.builder else {
         return None;
     };
-    let open = std::mem::replace(b, StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024)).finish();
+    text.seal().ok()?;
     let hasher = foldhash::fast::FixedState::with_seed(0);
-    let mut hashes: Vec<u64> = open.iter().flatten().map(|s| hasher.hash_one(s)).collect();
-    parts.push(open);
+    let mut hashes: Vec<u64> = text
+        .parts
+        .iter()
+        .flat_map(|p| p.iter().flatten())
+        .map(|s| hasher.hash_one(s))
+        .collect();
     hashes.sort_unstable();
     Some(hashes)
 }
@@ -439,7 +545,7 @@ fn build_targets(req: &Request<'_>) -> Vec<Target> {
             only_for_revenue: for_revenue && !wanted,
             field: Some(spec.name),
             required: spec.required,
-            builder: new_builder(spec.name, kind),
+            builder: new_builder(kind),
             seen: false,
         });
     }
@@ -454,18 +560,18 @@ fn build_targets(req: &Request<'_>) -> Vec<Target> {
             only_for_revenue: false,
             field: None,
             required: false,
-            builder: new_builder(extra, *kind),
+            builder: new_builder(*kind),
             seen: false,
         });
     }
     targets
 }
 
-fn new_builder(name: &str, kind: Kind) -> Builder {
+fn new_builder(kind: Kind) -> Builder {
     match kind {
-        Kind::Id | Kind::Text => {
-            Builder::Text(StringChunkedBuilder::new(name.into(), 1024), Vec::new())
-        }
+        // Ids are mostly distinct; other text (names, lanes, statuses) repeats.
+        Kind::Id => Builder::Text(Box::new(TextVec::new(false))),
+        Kind::Text => Builder::Text(Box::new(TextVec::new(true))),
         Kind::Money | Kind::Number => Builder::Fixed(FixedVec::default()),
         Kind::Date => Builder::Date(Vec::new()),
     }
@@ -677,12 +783,12 @@ fn push_row<'a>(
     }
     for (t, v) in targets.iter_mut().zip(vals.drain(..)) {
         match (&mut t.builder, v) {
-            (Builder::Text(b, _), Val::Text(s)) => b.append_value(s),
-            (Builder::Text(b, _), _) => b.append_null(),
+            (Builder::Text(b), Val::Text(s)) => b.push(Some(s)),
+            (Builder::Text(b), _) => b.push(None),
             (Builder::Fixed(b), Val::Fixed(f)) => b.push(Some(f)),
             (Builder::Fixed(b), _) => b.push(None),
-            (Builder::Date(b), Val::Date(d)) => b.push(Some(d)),
-            (Builder::Date(b), _) => b.push(None),
+            (Builder::Date(b), Val::Date(d)) => b.push(d),
+            (Builder::Date(b), _) => b.push(DATE_NULL),
         }
     }
 }
@@ -1252,13 +1358,22 @@ fn read_file(
     chunk_bytes: Option<usize>,
 ) -> Result<(FileInfo, Option<Vec<u64>>)> {
     let display = input.display.as_str();
-    if chunk_bytes.is_some()
+    // Parquet is read in slices of whole row groups, about as many rows as a CSV chunk has
+    // bytes / 8 (1M rows).
+    if let Some(chunk_bytes) = chunk_bytes
         && input.format == InputFormat::Parquet
         && !opts.dedupe
-        && let Some(p) = parquet::read(input, req, opts, targets, worker_threads())?
+        && let Some(p) = parquet::read(
+            input,
+            req,
+            opts,
+            targets,
+            worker_threads(),
+            (chunk_bytes / 8).max(1),
+        )?
     {
         for (t, s) in targets.iter_mut().zip(p.targets) {
-            t.builder.absorb(s.builder);
+            t.builder.absorb(s.builder)?;
         }
         col.rows_read += p.rows;
         col.blank_rows += p.blank_rows;
@@ -1280,7 +1395,7 @@ fn read_file(
         let threads = worker_threads();
         if let Some(p) = parallel::read(input, req, opts, targets, threads, chunk_bytes)? {
             for (t, s) in targets.iter_mut().zip(p.targets) {
-                t.builder.absorb(s.builder);
+                t.builder.absorb(s.builder)?;
             }
             col.rows_read += p.rows;
             col.blank_rows += p.blank_rows;
@@ -1355,24 +1470,14 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
         }
         let name: PlSmallStr = t.name.as_str().into();
         let column: Column = match t.builder {
-            Builder::Text(b, mut parts) => {
-                let last = b.finish();
-                if !last.is_empty() || parts.is_empty() {
-                    parts.push(last);
-                }
-                let mut parts = parts.into_iter();
-                let mut ca = parts
-                    .next()
-                    .unwrap_or_else(|| StringChunked::full_null(name.clone(), 0));
-                for p in parts {
-                    ca.append_owned(p)?;
-                }
-                ca.into_series().into()
-            }
-            Builder::Date(v) => Int32Chunked::from_iter_options(name.clone(), v.into_iter())
-                .into_series()
-                .into_date()
-                .into(),
+            Builder::Text(t) => t.into_chunked(name.clone())?.into_series().into(),
+            Builder::Date(v) => Int32Chunked::from_iter_options(
+                name.clone(),
+                v.into_iter().map(|d| (d != DATE_NULL).then_some(d)),
+            )
+            .into_series()
+            .into_date()
+            .into(),
             Builder::Fixed(v) if t.kind == Kind::Money => {
                 // Exact sums are Int64: keep every possible total (of any group of rows, and
                 // revenue − cost) within it, or say so instead of overflowing later.
@@ -1683,6 +1788,7 @@ mod tests {
         for pq in [
             "testdata/shipments_gbk_en.parquet",
             "testdata/typed/shipments.parquet",
+            "testdata/typed/shipments_groups.parquet",
         ] {
             same_in_parallel(pq, Dataset::Shipments, SHIP_FIELDS);
         }
@@ -1781,11 +1887,12 @@ mod tests {
         assert_eq!(p.map(|p| p.rows), Some(1201));
         for pq in [
             "testdata/typed/shipments.parquet",
+            "testdata/typed/shipments_groups.parquet",
             "testdata/shipments_gbk_en.parquet",
         ] {
             let pq = &source::resolve_inputs(&[pq.to_string()]).unwrap()[0];
             let mut targets = build_targets(&req);
-            let p = parquet::read(pq, &req, &opts, &mut targets, 2).unwrap();
+            let p = parquet::read(pq, &req, &opts, &mut targets, 2, 100).unwrap();
             assert!(p.is_some(), "{}", pq.display);
         }
         // and a bad file does not

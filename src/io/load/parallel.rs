@@ -110,6 +110,9 @@ pub(super) fn read(
 
     let proto: Vec<Target> = targets.iter().map(Target::fresh).collect();
     let stop = AtomicBool::new(false);
+    // Chunk buffers go back to the reader once parsed: the same few are filled again instead
+    // of fresh memory being mapped (and faulted in) for every chunk.
+    let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads);
     let chunk_rx = Mutex::new(chunk_rx);
     let (out_tx, out_rx) = mpsc::channel::<(usize, ChunkOut)>();
@@ -124,7 +127,7 @@ pub(super) fn read(
     std::thread::scope(|s| {
         for _ in 0..threads {
             let out_tx = out_tx.clone();
-            let (chunk_rx, stop, plan, proto) = (&chunk_rx, &stop, &plan, &proto);
+            let (chunk_rx, stop, plan, proto, pool) = (&chunk_rx, &stop, &plan, &proto, &pool);
             s.spawn(move || {
                 loop {
                     let next = chunk_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
@@ -140,6 +143,9 @@ pub(super) fn read(
                     } else {
                         parse_chunk(display, &chunk.data, delimiter, plan, proto, opts, id)
                     };
+                    pool.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(chunk.data);
                     if out_tx.send((chunk.seq, out)).is_err() {
                         break;
                     }
@@ -170,7 +176,9 @@ pub(super) fn read(
                     _ => None,
                 };
                 for (t, o) in staged.iter_mut().zip(out.targets) {
-                    t.builder.absorb(o.builder);
+                    if t.builder.absorb(o.builder).is_err() {
+                        *fallback = true;
+                    }
                 }
             }
         };
@@ -203,7 +211,10 @@ pub(super) fn read(
             };
             want = chunk_bytes;
             if cut > 0 {
-                let mut rest = Vec::with_capacity(chunk_bytes + READ_BYTES);
+                let recycled = pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                let mut rest =
+                    recycled.unwrap_or_else(|| Vec::with_capacity(chunk_bytes + READ_BYTES));
+                rest.clear();
                 rest.extend_from_slice(&buf[cut..]);
                 buf.truncate(cut);
                 let data = std::mem::replace(&mut buf, rest);
