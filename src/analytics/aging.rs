@@ -9,6 +9,10 @@
 
 use std::collections::HashMap;
 
+/// Hash maps keyed by ids: foldhash instead of SipHash (no untrusted keys to defend against,
+/// and millions of lookups per run).
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 use crate::error::{Error, Result};
 
 /// One invoice (or credit note, amount < 0). Dates are days since 1970-01-01.
@@ -130,7 +134,8 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
     bounds.sort_unstable();
     let nb = bounds.len() + 2;
     // Customer of every invoice id (payments by invoice find their customer here).
-    let mut owner: HashMap<&str, &str> = HashMap::new();
+    let mut owner: Map<&str, &str> =
+        Map::with_capacity_and_hasher(invoices.len(), Default::default());
     for inv in invoices {
         if let Some(prev) = owner.insert(inv.id.as_str(), inv.customer.as_str())
             && prev != inv.customer
@@ -141,7 +146,7 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
             )));
         }
     }
-    let mut by_customer: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    let mut by_customer: Map<&str, (Vec<usize>, Vec<usize>)> = Map::default();
     for (i, inv) in invoices.iter().enumerate() {
         by_customer
             .entry(inv.customer.as_str())
@@ -205,7 +210,7 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
                 .then(p.date.cmp(&q.date))
                 .then(p.id.cmp(&q.id))
         });
-        let pos: HashMap<&str, usize> = items
+        let pos: Map<&str, usize> = items
             .iter()
             .enumerate()
             .map(|(k, &i)| (invoices[i].id.as_str(), k))

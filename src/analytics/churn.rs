@@ -147,12 +147,10 @@ pub fn compute(lf: LazyFrame, window: &Window, rules: &Rules) -> Result<Customer
                 keep_nulls: false,
             },
         )
-        .with_columns([
-            when(col("__gid").eq(col("__gid").shift(lit(1))))
-                .then(col("day") - col("day").shift(lit(1)))
-                .otherwise(lit(NULL))
-                .alias("gap"),
-        ])
+        .with_columns([when(col("__gid").eq(col("__gid").shift(lit(1))))
+            .then(col("day") - col("day").shift(lit(1)))
+            .otherwise(lit(NULL))
+            .alias("gap")])
         .group_by([col("__gid")])
         .agg([
             col("day").min().alias("first_day"),

@@ -225,12 +225,12 @@ type Ledger = (
 /// Invoices (duplicate ids merged), the payments written on them, customer names, the latest
 /// date in the data, and the paid amounts that have no date.
 fn ledger(loaded: &Loaded, terms: u32, factor: i64) -> Result<Ledger> {
-    let df = loaded
-        .df
-        .clone()
-        .lazy()
-        .group_by([col("invoice_id"), col("customer_id")])
-        .agg(
+    // Rows of one invoice are merged; when the loader found every invoice id on one row only,
+    // each row is its own invoice and the same columns are taken directly (no group-by over
+    // millions of string keys).
+    let lf = loaded.df.clone().lazy();
+    let lf = if loaded.repeated_ids {
+        lf.group_by([col("invoice_id"), col("customer_id")]).agg(
             [
                 Some(
                     col("invoice_date")
@@ -262,6 +262,39 @@ fn ledger(loaded: &Loaded, terms: u32, factor: i64) -> Result<Ledger> {
             .flatten()
             .collect::<Vec<_>>(),
         )
+    } else {
+        lf.select(
+            [
+                Some(col("invoice_id")),
+                Some(col("customer_id")),
+                Some(col("invoice_date").cast(DataType::Int32).alias("date")),
+                loaded
+                    .has("due_date")
+                    .then(|| col("due_date").cast(DataType::Int32).alias("due")),
+                // a one-row sum: the value, 0 for none
+                Some(col("amount").fill_null(lit(0i64)).alias("amount")),
+                loaded
+                    .has("paid_amount")
+                    .then(|| col("paid_amount").fill_null(lit(0i64)).alias("paid")),
+                loaded.has("paid_amount").then(|| {
+                    col("paid_amount")
+                        .is_not_null()
+                        .cast(DataType::Int64)
+                        .alias("paid_n")
+                }),
+                loaded
+                    .has("paid_date")
+                    .then(|| col("paid_date").cast(DataType::Int32).alias("paid_date")),
+                loaded
+                    .has("customer_name")
+                    .then(|| col("customer_name").alias("name")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>(),
+        )
+    };
+    let df = lf
         .sort(["customer_id", "invoice_id"], Default::default())
         .collect()?;
     let ids = strings(&df, "invoice_id")?;
