@@ -413,6 +413,78 @@ fn id_hashes(targets: &mut [Target], id: Option<&str>) -> Option<Vec<u64>> {
     Some(hashes)
 }
 
+/// The values of one piece of a file (a CSV chunk, a range of Parquet rows) read by a fast
+/// reader into builders of its own.
+struct Part {
+    targets: Vec<Target>,
+    rows: usize,
+    blank_rows: usize,
+    /// [`id_hashes`] of the piece.
+    id_hashes: Option<Vec<u64>>,
+    /// No problem met: the values can be used (else the file is read again on one thread).
+    clean: bool,
+}
+
+impl Part {
+    fn new(proto: &[Target]) -> Part {
+        Part {
+            targets: proto.iter().map(Target::fresh).collect(),
+            rows: 0,
+            blank_rows: 0,
+            id_hashes: None,
+            clean: false,
+        }
+    }
+
+    /// A piece that was not read (the read is abandoned).
+    fn unread() -> Part {
+        Part::new(&[])
+    }
+}
+
+/// A file read by a fast reader: its pieces appended in order.
+struct Parsed {
+    targets: Vec<Target>,
+    rows: usize,
+    blank_rows: usize,
+    /// Hashes of every id, while every piece gave them.
+    id_hashes: Option<Vec<u64>>,
+    resolution: Resolution,
+    encoding: Option<&'static str>,
+    delimiter: Option<u8>,
+}
+
+impl Parsed {
+    fn new(proto: &[Target], resolution: Resolution) -> Parsed {
+        Parsed {
+            targets: proto.iter().map(Target::fresh).collect(),
+            rows: 0,
+            blank_rows: 0,
+            id_hashes: Some(Vec::new()),
+            resolution,
+            encoding: None,
+            delimiter: None,
+        }
+    }
+
+    /// Appends a clean piece.
+    fn add(&mut self, part: Part) -> PolarsResult<()> {
+        self.rows += part.rows;
+        self.blank_rows += part.blank_rows;
+        self.id_hashes = match (self.id_hashes.take(), part.id_hashes) {
+            (Some(mut all), Some(h)) => {
+                all.extend(h);
+                Some(all)
+            }
+            _ => None,
+        };
+        for (t, o) in self.targets.iter_mut().zip(part.targets) {
+            t.builder.absorb(o.builder)?;
+        }
+        Ok(())
+    }
+}
+
 /// Threads that parse a big delimited file: one per core, or `POLARS_MAX_THREADS` (which sets
 /// polars' own thread pool too).
 fn worker_threads() -> usize {
@@ -1138,7 +1210,10 @@ fn csv_error(display: &str, e: csv::Error) -> Error {
     }
 }
 
-fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
+/// A Parquet file opened: its path, a reader positioned on it and its column names.
+fn open_parquet(
+    input: &Input,
+) -> Result<(&std::path::Path, ParquetReader<std::fs::File>, Vec<String>)> {
     let display = input.display.as_str();
     let path = input
         .path
@@ -1150,6 +1225,12 @@ fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
         .schema()
         .map_err(|e| Error::Input(format!("{display}: not a readable Parquet file: {e}")))?;
     let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    Ok((path.as_path(), reader, headers))
+}
+
+fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
+    let display = input.display.as_str();
+    let (_, reader, headers) = open_parquet(input)?;
     let mut wanted = visitor.header(&headers)?;
     wanted.sort_unstable();
     wanted.dedup();
@@ -1360,18 +1441,17 @@ fn read_file(
     let display = input.display.as_str();
     // Parquet is read in slices of whole row groups, about as many rows as a CSV chunk has
     // bytes / 8 (1M rows).
-    if let Some(chunk_bytes) = chunk_bytes
-        && input.format == InputFormat::Parquet
-        && !opts.dedupe
-        && let Some(p) = parquet::read(
-            input,
-            req,
-            opts,
-            targets,
-            worker_threads(),
-            (chunk_bytes / 8).max(1),
-        )?
-    {
+    let fast = match (chunk_bytes, input.format) {
+        _ if opts.dedupe => None,
+        (Some(c), InputFormat::Parquet) => {
+            parquet::read(input, req, opts, targets, worker_threads(), (c / 8).max(1))?
+        }
+        (Some(c), InputFormat::Delimited) if input.path.is_some() => {
+            parallel::read(input, req, opts, targets, worker_threads(), c)?
+        }
+        _ => None,
+    };
+    if let Some(p) = fast {
         for (t, s) in targets.iter_mut().zip(p.targets) {
             t.builder.absorb(s.builder)?;
         }
@@ -1380,35 +1460,12 @@ fn read_file(
         let info = FileInfo {
             display: display.to_string(),
             format: input.format,
-            encoding: None,
-            delimiter: None,
+            encoding: p.encoding,
+            delimiter: p.delimiter,
             rows: p.rows,
             resolution: p.resolution,
         };
         return Ok((info, p.id_hashes));
-    }
-    if let Some(chunk_bytes) = chunk_bytes
-        && input.format == InputFormat::Delimited
-        && input.path.is_some()
-        && !opts.dedupe
-    {
-        let threads = worker_threads();
-        if let Some(p) = parallel::read(input, req, opts, targets, threads, chunk_bytes)? {
-            for (t, s) in targets.iter_mut().zip(p.targets) {
-                t.builder.absorb(s.builder)?;
-            }
-            col.rows_read += p.rows;
-            col.blank_rows += p.blank_rows;
-            let info = FileInfo {
-                display: display.to_string(),
-                format: input.format,
-                encoding: Some(p.encoding),
-                delimiter: Some(p.delimiter),
-                rows: p.rows,
-                resolution: p.resolution,
-            };
-            return Ok((info, p.id_hashes));
-        }
     }
     let mut loader = FileLoader {
         display,
@@ -1557,7 +1614,8 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
     }
     let ca = loaded.df.column("currency")?.str()?.clone();
     // Counted as written, then by upper-cased code (a handful of distinct values).
-    let mut written: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut written: std::collections::HashMap<&str, usize, foldhash::fast::FixedState> =
+        Default::default();
     let mut missing = 0usize;
     for v in ca.iter() {
         match v {
@@ -1590,7 +1648,7 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
                     listing(&counts)
                 )));
             }
-            let kept: std::collections::HashMap<&str, bool> = written
+            let kept: std::collections::HashMap<&str, bool, foldhash::fast::FixedState> = written
                 .keys()
                 .map(|c| (*c, c.to_uppercase() == w))
                 .collect();

@@ -16,43 +16,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use super::{
-    Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Request, Target, id_field,
-    id_hashes, open_delimited, plan_file, push_row,
+    Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Parsed, Part, Request, Target,
+    id_field, id_hashes, open_delimited, plan_file, push_row,
 };
 use crate::error::Result;
 use crate::io::chunks::{self, Splitter};
-use crate::io::fields::Resolution;
 use crate::io::source::Input;
 
 /// Decoded text per chunk handed to a worker.
 pub(super) const CHUNK_BYTES: usize = 8 << 20;
 const READ_BYTES: usize = 1 << 20;
 
-/// A file read in parallel.
-pub(super) struct Parsed {
-    /// The file's values, one target per requested column (as the caller's targets).
-    pub targets: Vec<Target>,
-    pub resolution: Resolution,
-    pub encoding: &'static str,
-    pub delimiter: u8,
-    pub rows: usize,
-    pub blank_rows: usize,
-    /// Hashes of the ids ([`id_hashes`]), one sorted run per chunk.
-    pub id_hashes: Option<Vec<u64>>,
-}
-
 struct Chunk {
     seq: usize,
     data: Vec<u8>,
-}
-
-struct ChunkOut {
-    targets: Vec<Target>,
-    rows: usize,
-    blank_rows: usize,
-    id_hashes: Option<Vec<u64>>,
-    /// No problem met: the chunk's values can be used.
-    clean: bool,
 }
 
 /// Reads a delimited file on `threads` workers. `Ok(None)`: the file must be read on one thread
@@ -115,13 +92,12 @@ pub(super) fn read(
     let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads);
     let chunk_rx = Mutex::new(chunk_rx);
-    let (out_tx, out_rx) = mpsc::channel::<(usize, ChunkOut)>();
+    let (out_tx, out_rx) = mpsc::channel::<(usize, Part)>();
 
     let id = id_field(req.dataset);
-    let mut staged: Vec<Target> = targets.iter().map(Target::fresh).collect();
-    let mut hashes: Option<Vec<u64>> = Some(Vec::new());
-    let mut rows = 0;
-    let mut blank_rows = 0;
+    let mut parsed = Parsed::new(targets, resolution);
+    parsed.encoding = Some(encoding);
+    parsed.delimiter = Some(delimiter);
     let mut fallback = false;
 
     std::thread::scope(|s| {
@@ -133,13 +109,7 @@ pub(super) fn read(
                     let next = chunk_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok(chunk) = next else { break };
                     let out = if stop.load(Ordering::Relaxed) {
-                        ChunkOut {
-                            targets: Vec::new(),
-                            rows: 0,
-                            blank_rows: 0,
-                            id_hashes: None,
-                            clean: false,
-                        }
+                        Part::unread()
                     } else {
                         parse_chunk(display, &chunk.data, delimiter, plan, proto, opts, id)
                     };
@@ -155,9 +125,9 @@ pub(super) fn read(
         drop(out_tx);
 
         // Results are appended in file order.
-        let mut pending: BTreeMap<usize, ChunkOut> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Part> = BTreeMap::new();
         let mut next_seq = 0;
-        let mut take = |seq: usize, out: ChunkOut, fallback: &mut bool| {
+        let mut take = |seq: usize, out: Part, fallback: &mut bool| {
             pending.insert(seq, out);
             while let Some(out) = pending.remove(&next_seq) {
                 next_seq += 1;
@@ -166,19 +136,8 @@ pub(super) fn read(
                     stop.store(true, Ordering::Relaxed);
                     continue;
                 }
-                rows += out.rows;
-                blank_rows += out.blank_rows;
-                hashes = match (hashes.take(), out.id_hashes) {
-                    (Some(mut all), Some(h)) => {
-                        all.extend(h);
-                        Some(all)
-                    }
-                    _ => None,
-                };
-                for (t, o) in staged.iter_mut().zip(out.targets) {
-                    if t.builder.absorb(o.builder).is_err() {
-                        *fallback = true;
-                    }
+                if parsed.add(out).is_err() {
+                    *fallback = true;
                 }
             }
         };
@@ -247,15 +206,7 @@ pub(super) fn read(
     if fallback {
         return Ok(None);
     }
-    Ok(Some(Parsed {
-        targets: staged,
-        resolution,
-        encoding,
-        delimiter,
-        rows,
-        blank_rows,
-        id_hashes: hashes,
-    }))
+    Ok(Some(parsed))
 }
 
 /// Decoded text with normalised line ends, appended to a buffer.
@@ -316,14 +267,8 @@ fn parse_chunk(
     proto: &[Target],
     opts: &LoadOptions,
     id: Option<&str>,
-) -> ChunkOut {
-    let mut out = ChunkOut {
-        targets: proto.iter().map(Target::fresh).collect(),
-        rows: 0,
-        blank_rows: 0,
-        id_hashes: None,
-        clean: false,
-    };
+) -> Part {
+    let mut out = Part::new(proto);
     // Valid as a whole, so every field (cut at ASCII delimiters and quotes) is valid too.
     if std::str::from_utf8(data).is_err() {
         return out;

@@ -11,22 +11,13 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::{
-    Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Request, Target, float_text,
-    id_field, id_hashes, plan_file, push_row,
+    Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target,
+    float_text, id_field, id_hashes, open_parquet, plan_file, push_row,
 };
 use crate::error::{Error, Result};
-use crate::io::fields::{Kind, Resolution};
+use crate::io::fields::Kind;
 use crate::io::parse::{self, Fixed};
 use crate::io::source::Input;
-
-/// A file read with its types.
-pub(super) struct Parsed {
-    pub targets: Vec<Target>,
-    pub resolution: Resolution,
-    pub rows: usize,
-    pub blank_rows: usize,
-    pub id_hashes: Option<Vec<u64>>,
-}
 
 /// How one column's cells are handed to the row pipeline.
 enum Cells {
@@ -86,16 +77,7 @@ pub(super) fn read(
     slice_rows: usize,
 ) -> Result<Option<Parsed>> {
     let display = input.display.as_str();
-    let path = input
-        .path
-        .as_ref()
-        .ok_or_else(|| Error::Usage("Parquet cannot be read from stdin; pass a file".into()))?;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(display, e))?;
-    let mut reader = ParquetReader::new(file);
-    let schema = reader
-        .schema()
-        .map_err(|e| Error::Input(format!("{display}: not a readable Parquet file: {e}")))?;
-    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let (path, mut reader, headers) = open_parquet(input)?;
     let (plan, resolution) = plan_file(display, &headers, req, opts, targets)?;
 
     // The kinds each file column is read as.
@@ -125,9 +107,7 @@ pub(super) fn read(
         start += n;
     }
     let proto: Vec<Target> = targets.iter().map(Target::fresh).collect();
-    let mut staged: Vec<Target> = targets.iter().map(Target::fresh).collect();
-    let (mut rows, mut blank_rows) = (0, 0);
-    let mut hashes: Option<Vec<u64>> = Some(Vec::new());
+    let mut parsed = Parsed::new(targets, resolution);
     for (offset, len) in slices {
         let file = std::fs::File::open(path).map_err(|e| Error::io(display, e))?;
         let df = ParquetReader::new(file)
@@ -146,24 +126,14 @@ pub(super) fn read(
 
         // Whole columns when every value can be taken as it is.
         if let Some(out) = columnar(&cells, &plan, &proto, height, id_field(req.dataset)) {
-            rows += out.rows;
-            hashes = match (hashes, out.id_hashes) {
-                (Some(mut all), Some(h)) => {
-                    all.extend(h);
-                    Some(all)
-                }
-                _ => None,
-            };
-            for (t, o) in staged.iter_mut().zip(out.targets) {
-                t.builder.absorb(o.builder)?;
-            }
+            parsed.add(out)?;
             continue;
         }
 
         // Row ranges on threads, appended in order.
         let threads = threads.clamp(1, height.div_ceil(64 * 1024).max(1));
         let per = height.div_ceil(threads).max(1);
-        let outs: Vec<RangeOut> = std::thread::scope(|s| {
+        let outs: Vec<Part> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|k| {
                     let (cells, plan, proto) = (&cells, &plan, &proto);
@@ -176,42 +146,17 @@ pub(super) fn read(
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or(RangeOut {
-                        targets: Vec::new(),
-                        rows: 0,
-                        blank_rows: 0,
-                        id_hashes: None,
-                        clean: false,
-                    })
-                })
+                .map(|h| h.join().unwrap_or_else(|_| Part::unread()))
                 .collect()
         });
         if outs.iter().any(|o| !o.clean) {
             return Ok(None);
         }
         for out in outs {
-            rows += out.rows;
-            blank_rows += out.blank_rows;
-            hashes = match (hashes, out.id_hashes) {
-                (Some(mut all), Some(h)) => {
-                    all.extend(h);
-                    Some(all)
-                }
-                _ => None,
-            };
-            for (t, o) in staged.iter_mut().zip(out.targets) {
-                t.builder.absorb(o.builder)?;
-            }
+            parsed.add(out)?;
         }
     }
-    Ok(Some(Parsed {
-        targets: staged,
-        resolution,
-        rows,
-        blank_rows,
-        id_hashes: hashes,
-    }))
+    Ok(Some(parsed))
 }
 
 /// The typed cells of a column read as `kinds` (typed only when every use of it agrees).
@@ -262,14 +207,6 @@ fn text_of(c: &Column, display: &str, name: &str) -> Result<Vec<Option<String>>>
     Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
-struct RangeOut {
-    targets: Vec<Target>,
-    rows: usize,
-    blank_rows: usize,
-    id_hashes: Option<Vec<u64>>,
-    clean: bool,
-}
-
 /// The slice's values column by column, without the row pipeline, when that gives exactly what
 /// the row pipeline gives: dates, integers and decimals that fit, ids and text already in their
 /// normal form (trimmed, not empty, ids not written as `17850.0`), no empty required value (so
@@ -280,7 +217,7 @@ fn columnar(
     proto: &[Target],
     height: usize,
     id: Option<&str>,
-) -> Option<RangeOut> {
+) -> Option<Part> {
     if plan.derive_revenue.is_some() {
         return None;
     }
@@ -360,7 +297,7 @@ fn columnar(
         return None;
     }
     let id_hashes = id_hashes(&mut targets, id);
-    Some(RangeOut {
+    Some(Part {
         targets,
         rows: height,
         blank_rows: 0,
@@ -379,14 +316,8 @@ fn parse_range(
     proto: &[Target],
     opts: &LoadOptions,
     id: Option<&str>,
-) -> RangeOut {
-    let mut out = RangeOut {
-        targets: proto.iter().map(Target::fresh).collect(),
-        rows: 0,
-        blank_rows: 0,
-        id_hashes: None,
-        clean: false,
-    };
+) -> Part {
+    let mut out = Part::new(proto);
     let mut col = Collector::new(false);
     let columns: Vec<&Cells> = cells.values().collect();
     for r in range {
@@ -422,7 +353,7 @@ mod tests {
     use crate::io::source;
 
     /// Reads a file's columns into cells as `read` does, and hands them to `columnar`.
-    fn columnar_of(path: &str, fields: &[&'static str]) -> Option<RangeOut> {
+    fn columnar_of(path: &str, fields: &[&'static str]) -> Option<Part> {
         let req = Request {
             dataset: Dataset::Shipments,
             fields,
