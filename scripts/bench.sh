@@ -20,7 +20,7 @@
 #                       `--example messify`), crm-cli only (DuckDB's CLI reads no GBK)
 #   SEED=7  CUSTOMERS=<rows/200>
 #   BENCH_DIR=$HOME/.cache/crm-cli/bench
-#   CARGO_TARGET_DIR=$HOME/.cache/crm-cli/target-release   (never the shared debug target)
+#   CARGO_TARGET_DIR=$HOME/.cache/crm-cli/target-release-default   (never the shared debug target)
 #   DUCK_VENV=/tmp/duck  (created with `pip install duckdb-cli` when missing)
 #   SKIP_BUILD=1        use the binaries already built
 #   CHECK=0             skip the result comparison
@@ -43,7 +43,7 @@ BENCH_DIR=${BENCH_DIR:-$HOME/.cache/crm-cli/bench}
 DUCK_VENV=${DUCK_VENV:-/tmp/duck}
 CHECK=${CHECK:-1}
 MEM_CAP_MIB=${MEM_CAP_MIB:-}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/crm-cli/target-release}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/crm-cli/target-release-default}
 export CARGO_TERM_COLOR=never
 export NO_COLOR=1
 
