@@ -1,10 +1,12 @@
 //! The one loader: files → typed polars [`DataFrame`], with every bad value reported by file and line.
 //!
-//! Every input format goes through the same row pipeline: delimited text is decoded to UTF-8 and
-//! read with the `csv` crate (quotes, embedded newlines, ragged rows); Parquet and xlsx cells are
-//! turned into text first. Each needed column is parsed by its field kind ([`parse`]) into a
-//! columnar builder, so there are no per-row structs; the result is one DataFrame whose columns
-//! carry the canonical field names:
+//! Every input format goes through the same row pipeline (`push_row`): delimited text is
+//! decoded to UTF-8 and read with the `csv` crate (quotes, embedded newlines, ragged rows), on
+//! all cores for files on disk (`load::parallel`); xlsx cells are turned into text; Parquet columns
+//! keep their types where they suit the field (`load::parquet`: dates, integers and decimals as
+//! values, whole columns at once when they are already in normal form). Each needed column is
+//! parsed by its field kind ([`parse`]) into a columnar builder, so there are no per-row
+//! structs; the result is one DataFrame whose columns carry the canonical field names:
 //!
 //! | kind   | column dtype | notes |
 //! |--------|--------------|-------|
