@@ -302,9 +302,68 @@ fn plain_fixed(s: &[u8], decimal_comma: bool) -> Option<Fixed> {
     })
 }
 
+/// The common form of Chinese and US exports, `-￥1,234.50`: an optional `-`, an optional `¥`,
+/// `￥` or `$`, then digits grouped by `,` in threes (or not grouped), and optionally `.` and
+/// digits; 18 digits at most. None: the full grammar decides (it gives the same value for
+/// these; checked in the tests).
+fn marked_fixed(s: &[u8]) -> Option<Fixed> {
+    let (negative, rest) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    let rest = ["¥", "￥", "$"]
+        .iter()
+        .find_map(|m| rest.strip_prefix(m.as_bytes()))
+        .unwrap_or(rest);
+    let (int, frac) = match memchr::memchr(b'.', rest) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let mut groups = int.split(|&b| b == b',');
+    let first = groups.next()?;
+    let grouped = int.contains(&b',');
+    if first.is_empty() || (grouped && first.len() > 3) {
+        return None;
+    }
+    let mut digits: u32 = 0;
+    let mut magnitude: i64 = 0;
+    let mut take = |part: &[u8]| -> Option<()> {
+        for &d in part {
+            if !d.is_ascii_digit() || digits == 18 {
+                return None;
+            }
+            digits += 1;
+            magnitude = magnitude * 10 + i64::from(d - b'0');
+        }
+        Some(())
+    };
+    take(first)?;
+    for g in groups {
+        if g.len() != 3 {
+            return None;
+        }
+        take(g)?;
+    }
+    let scale = match frac {
+        Some([]) => return None,
+        Some(f) => {
+            take(f)?;
+            f.len() as u32
+        }
+        None => 0,
+    };
+    Some(Fixed {
+        mantissa: if negative { -magnitude } else { magnitude },
+        scale,
+    })
+}
+
 /// Parse with the full grammar: decorations (currency, sign, parentheses) around a number.
 fn parse_fixed(s: &str, decimal_comma: bool) -> Result<Option<Fixed>, NumErr> {
     if let Some(f) = plain_fixed(s.as_bytes(), decimal_comma) {
+        return Ok(Some(f));
+    }
+    if !decimal_comma && let Some(f) = marked_fixed(s.as_bytes()) {
         return Ok(Some(f));
     }
     let t = trim_value(s);
@@ -586,7 +645,7 @@ enum DateErr {
 pub fn parse_date(s: &str, fmt: &DateFormat) -> Result<Option<NaiveDate>, ValueError> {
     // Clean exports: `YYYY-MM-DD` exactly (a --date-format is tried first, so not then).
     if fmt.format.is_none()
-        && let Some(d) = iso_date(s.as_bytes())
+        && let Some(d) = iso_date(s.as_bytes()).or_else(|| short_date(s))
     {
         return Ok(Some(d));
     }
@@ -643,6 +702,27 @@ fn iso_date(b: &[u8]) -> Option<NaiveDate> {
     };
     let y = i32::try_from(num(0..4)?).ok()?;
     let d = NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)?;
+    plausible_year(d).then_some(d)
+}
+
+/// `2024/1/5` and `2024年1月5日` (month and day of one or two digits), as Chinese ERPs and
+/// Excel write dates; None for anything else (the full parser then decides).
+fn short_date(s: &str) -> Option<NaiveDate> {
+    let (y, rest) = match s.split_once('/') {
+        Some(p) => p,
+        None => s.strip_suffix('日')?.split_once('年')?,
+    };
+    let (m, d) = match rest.split_once('/') {
+        Some(p) => p,
+        None => rest.split_once('月')?,
+    };
+    let num = |x: &str, lens: std::ops::RangeInclusive<usize>| -> Option<u32> {
+        if !lens.contains(&x.len()) || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        x.parse().ok()
+    };
+    let d = NaiveDate::from_ymd_opt(num(y, 4..=4)? as i32, num(m, 1..=2)?, num(d, 1..=2)?)?;
     plausible_year(d).then_some(d)
 }
 
@@ -1028,6 +1108,45 @@ mod tests {
                 }
             }
         }
+        // the marked form (Chinese and US exports)
+        for v in [
+            "￥1,234.50",
+            "-￥1,234.50",
+            "¥930.00",
+            "$1,000,000",
+            "1,234",
+            "12,345.678",
+            "0.5",
+            "￥0",
+            "￥1,23.00",
+            "￥1234,567",
+            "1,2345",
+            ",123",
+            "1,",
+            "￥",
+            "-",
+            "1.2.3",
+            "123456789,012,345,678",
+            "1,234.",
+            "￥-5",
+            "-$5",
+            "$ 5",
+        ] {
+            if let Some(f) = marked_fixed(v.as_bytes()) {
+                let t = trim_value(v);
+                let chars: Vec<char> = t.chars().map(fold_number_char).collect();
+                let (neg, core) = strip_decorations(&chars).unwrap();
+                let (mag, scale) = parse_unsigned(core, false).unwrap();
+                let m = if neg { -(mag as i128) } else { mag as i128 };
+                assert_eq!((f.mantissa as i128, f.scale), (m, scale), "{v}");
+            }
+        }
+        assert_eq!(marked_fixed("-￥1,234.50".as_bytes()), Some(fx(-123450, 2)));
+        assert_eq!(marked_fixed("$1,000,000".as_bytes()), Some(fx(1000000, 0)));
+        assert_eq!(marked_fixed("￥1,23.00".as_bytes()), None);
+        assert_eq!(marked_fixed("1,2345".as_bytes()), None);
+        assert_eq!(marked_fixed("1,".as_bytes()), None);
+        assert_eq!(marked_fixed("1,234.".as_bytes()), None);
         assert_eq!(plain_fixed(b"1700.40", false), Some(fx(170040, 2)));
         assert_eq!(plain_fixed(b"1,5", true), Some(fx(15, 1)));
         assert_eq!(plain_fixed(b"1,5", false), None);
@@ -1040,6 +1159,32 @@ mod tests {
         assert_eq!(iso_date(b"2024-1-5"), None);
         assert_eq!(iso_date(b"2024/01/05"), None);
         assert_eq!(iso_date(b"2024-0a-05"), None);
+        // short forms: the same day as the full parser gives, or left to it
+        for v in [
+            "2024/1/5",
+            "2024/01/05",
+            "2024年1月5日",
+            "2024年12月31日",
+            "2024/2/30",
+            "2024/13/1",
+            "24/1/5",
+            "2024/1/5/",
+            "2024年1月5",
+            "2024年1月5日 10:00",
+            "0999/1/5",
+            "2024/1/05",
+            "2024/001/5",
+            "2024/1/ 5",
+        ] {
+            if let Some(fast) = short_date(v) {
+                let norm: String = trim_value(v).chars().map(fold_date_char).collect();
+                assert_eq!(parse_builtin_date(&norm).ok(), Some(fast), "{v}");
+            }
+        }
+        assert_eq!(short_date("2024/1/5"), d(2024, 1, 5));
+        assert_eq!(short_date("2024年12月31日"), d(2024, 12, 31));
+        assert_eq!(short_date("2024/2/30"), None);
+        assert_eq!(short_date("2024年1月5日 10:00"), None);
         // through the public functions, fast path or not, same answers
         let plain = DateFormat::default();
         assert_eq!(parse_date("2024-01-05", &plain).unwrap(), d(2024, 1, 5));
