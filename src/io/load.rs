@@ -473,18 +473,41 @@ impl Parsed {
     fn add(&mut self, part: Part) -> PolarsResult<()> {
         self.rows += part.rows;
         self.blank_rows += part.blank_rows;
-        self.id_hashes = match (self.id_hashes.take(), part.id_hashes) {
-            (Some(mut all), Some(h)) => {
-                all.extend(h);
-                Some(all)
-            }
-            _ => None,
-        };
+        self.id_hashes = merge_hashes(self.id_hashes.take(), part.id_hashes);
         for (t, o) in self.targets.iter_mut().zip(part.targets) {
             t.builder.absorb(o.builder)?;
         }
         Ok(())
     }
+}
+
+/// Id hashes of two pieces together; None as soon as one piece has none.
+fn merge_hashes(all: Option<Vec<u64>>, more: Option<Vec<u64>>) -> Option<Vec<u64>> {
+    let (mut all, more) = (all?, more?);
+    all.extend(more);
+    Some(all)
+}
+
+/// The CSV dialect of every delimited reader (single-threaded, parallel chunks, headers), so
+/// that they cannot read a file differently: RFC 4180 quotes, no header handling, ragged rows.
+fn csv_builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.delimiter(delimiter).has_headers(false).flexible(true);
+    b
+}
+
+/// A header cell as a name: BOM and blanks trimmed; None when not UTF-8.
+fn header_name(h: &[u8]) -> Option<String> {
+    std::str::from_utf8(h)
+        .ok()
+        .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+}
+
+/// A record of nothing but blanks (counted as a blank row, not read).
+fn is_blank_record(record: &csv::ByteRecord) -> bool {
+    record
+        .iter()
+        .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
 }
 
 /// Threads that parse a big delimited file: one per core, or `POLARS_MAX_THREADS` (which sets
@@ -518,13 +541,7 @@ fn load_with(
     let mut hashes: Option<Vec<u64>> = Some(Vec::new());
     for input in inputs {
         let (info, file_hashes) = read_file(input, req, opts, &mut targets, &mut col, chunk_bytes)?;
-        hashes = match (hashes, file_hashes) {
-            (Some(mut all), Some(h)) => {
-                all.extend(h);
-                Some(all)
-            }
-            _ => None,
-        };
+        hashes = merge_hashes(hashes, file_hashes);
         if req.dataset == Dataset::Shipments && info.resolution.get("revenue").is_none() {
             line_items = true;
         }
@@ -1004,10 +1021,7 @@ fn raw_delimited(
         before: 0,
         blank: 0,
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
+    let mut rdr = csv_builder(delimiter)
         .buffer_capacity(1 << 20)
         .from_reader(LineEnds::new(text, newlines.clone()));
 
@@ -1023,11 +1037,7 @@ fn raw_delimited(
     let headers: Vec<String> = record
         .iter()
         .enumerate()
-        .map(|(i, h)| {
-            std::str::from_utf8(h)
-                .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
-                .map_err(|_| not_utf8(display, 1, i))
-        })
+        .map(|(i, h)| header_name(h).ok_or_else(|| not_utf8(display, 1, i)))
         .collect::<Result<_>>()?;
     visitor.header(&headers)?;
     let mut meta = RawMeta {
@@ -1043,10 +1053,7 @@ fn raw_delimited(
         }
         // The first byte of the record that is not a line end (the csv crate skips blank lines).
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-        if record
-            .iter()
-            .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
-        {
+        if is_blank_record(&record) {
             meta.blank_rows += 1;
             continue;
         }
@@ -1244,21 +1251,7 @@ fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
     // Every column as text (numbers and dates as polars writes them), so one parser serves all formats.
     let texts: Vec<Vec<Option<String>>> = names
         .iter()
-        .map(|name| {
-            let c = df.column(name.as_str())?;
-            let c = if c.dtype().is_float() {
-                // Same rounding as spreadsheet floats (see `float_text`).
-                let f = c.cast(&DataType::Float64)?;
-                let v: Vec<Option<String>> = f.f64()?.iter().map(|v| v.map(float_text)).collect();
-                return Ok(v);
-            } else {
-                c
-            };
-            let s = c
-                .cast(&DataType::String)
-                .map_err(|e| Error::Input(format!("{display}: column '{name}': {e}")))?;
-            Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
-        })
+        .map(|name| column_text(df.column(name.as_str())?, display, name))
         .collect::<Result<_>>()?;
     Ok(emit_cells(
         headers.len(),
@@ -1267,6 +1260,19 @@ fn raw_parquet(input: &Input, visitor: &mut dyn RawVisitor) -> Result<RawMeta> {
         df.height(),
         visitor,
     ))
+}
+
+/// A Parquet column as text: numbers and dates as polars writes them, floats rounded as a
+/// spreadsheet shows them ([`float_text`]).
+fn column_text(c: &Column, display: &str, name: &str) -> Result<Vec<Option<String>>> {
+    if c.dtype().is_float() {
+        let f = c.cast(&DataType::Float64)?;
+        return Ok(f.f64()?.iter().map(|v| v.map(float_text)).collect());
+    }
+    let s = c
+        .cast(&DataType::String)
+        .map_err(|e| Error::Input(format!("{display}: column '{name}': {e}")))?;
+    Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
 /// A spreadsheet or Parquet float as text: rounded to 10 decimals, so binary artefacts of
@@ -1453,36 +1459,37 @@ fn read_file(
         }
         _ => None,
     };
-    if let Some(p) = fast {
-        for (t, s) in targets.iter_mut().zip(p.targets) {
-            t.builder.absorb(s.builder)?;
+    let (meta, resolution, hashes) = match fast {
+        Some(p) => {
+            for (t, s) in targets.iter_mut().zip(p.targets) {
+                t.builder.absorb(s.builder)?;
+            }
+            let meta = RawMeta {
+                encoding: p.encoding,
+                delimiter: p.delimiter,
+                rows: p.rows,
+                blank_rows: p.blank_rows,
+            };
+            (meta, p.resolution, p.id_hashes)
         }
-        col.rows_read += p.rows;
-        col.blank_rows += p.blank_rows;
-        let info = FileInfo {
-            display: display.to_string(),
-            format: input.format,
-            encoding: p.encoding,
-            delimiter: p.delimiter,
-            rows: p.rows,
-            resolution: p.resolution,
-        };
-        return Ok((info, p.id_hashes));
-    }
-    let mut loader = FileLoader {
-        display,
-        req,
-        opts,
-        targets,
-        col,
-        plan: None,
-        resolution: None,
+        None => {
+            let mut loader = FileLoader {
+                display,
+                req,
+                opts,
+                targets,
+                col,
+                plan: None,
+                resolution: None,
+            };
+            let meta = read_raw(input, opts, &mut loader)?;
+            let resolution = loader
+                .resolution
+                .take()
+                .ok_or_else(|| Error::Input(format!("{display}: no header row")))?;
+            (meta, resolution, None)
+        }
     };
-    let meta = read_raw(input, opts, &mut loader)?;
-    let resolution = loader
-        .resolution
-        .take()
-        .ok_or_else(|| Error::Input(format!("{display}: no header row")))?;
     col.rows_read += meta.rows;
     col.blank_rows += meta.blank_rows;
     let info = FileInfo {
@@ -1493,7 +1500,7 @@ fn read_file(
         rows: meta.rows,
         resolution,
     };
-    Ok((info, None))
+    Ok((info, hashes))
 }
 
 /// Build the DataFrame: money columns rescaled to one common scale.

@@ -17,7 +17,8 @@ use std::sync::{Mutex, mpsc};
 
 use super::{
     Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Parsed, Part, Request, Target,
-    id_field, id_hashes, open_delimited, plan_file, push_row,
+    csv_builder, header_name, id_field, id_hashes, is_blank_record, open_delimited, plan_file,
+    push_row,
 };
 use crate::error::Result;
 use crate::io::chunks::{self, Splitter};
@@ -85,7 +86,8 @@ pub(super) fn read(
     buf.drain(..header_end);
     splitter.consumed(header_end);
 
-    let proto: Vec<Target> = targets.iter().map(Target::fresh).collect();
+    // The targets are not changed from here on: workers make their builders from them.
+    let proto: &[Target] = targets;
     let stop = AtomicBool::new(false);
     // Chunk buffers go back to the reader once parsed: the same few are filled again instead
     // of fresh memory being mapped (and faulted in) for every chunk.
@@ -95,7 +97,7 @@ pub(super) fn read(
     let (out_tx, out_rx) = mpsc::channel::<(usize, Part)>();
 
     let id = id_field(req.dataset);
-    let mut parsed = Parsed::new(targets, resolution);
+    let mut parsed = Parsed::new(proto, resolution);
     parsed.encoding = Some(encoding);
     parsed.delimiter = Some(delimiter);
     let mut fallback = false;
@@ -103,7 +105,7 @@ pub(super) fn read(
     std::thread::scope(|s| {
         for _ in 0..threads {
             let out_tx = out_tx.clone();
-            let (chunk_rx, stop, plan, proto, pool) = (&chunk_rx, &stop, &plan, &proto, &pool);
+            let (chunk_rx, stop, plan, pool) = (&chunk_rx, &stop, &plan, &pool);
             s.spawn(move || {
                 loop {
                     let next = chunk_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
@@ -239,23 +241,12 @@ impl Reader {
 
 /// The header record's fields, trimmed (None when not UTF-8: the single-threaded reader reports it).
 fn header_fields(bytes: &[u8], delimiter: u8) -> Option<Vec<String>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut rdr = csv_builder(delimiter).from_reader(bytes);
     let mut record = csv::ByteRecord::new();
     if !rdr.read_byte_record(&mut record).ok()? {
         return None;
     }
-    record
-        .iter()
-        .map(|h| {
-            std::str::from_utf8(h)
-                .ok()
-                .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
-        })
-        .collect()
+    record.iter().map(header_name).collect()
 }
 
 /// Parses one chunk of whole records into fresh builders.
@@ -284,11 +275,7 @@ fn parse_chunk(
         blank: 0,
     };
     let mut col = Collector::new(false);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(data);
+    let mut rdr = csv_builder(delimiter).from_reader(data);
     let mut record = csv::ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut record) {
@@ -297,10 +284,7 @@ fn parse_chunk(
             Err(_) => return out,
         }
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-        if record
-            .iter()
-            .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
-        {
+        if is_blank_record(&record) {
             out.blank_rows += 1;
             continue;
         }

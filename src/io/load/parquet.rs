@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use super::{
     Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target,
-    float_text, id_field, id_hashes, open_parquet, plan_file, push_row,
+    column_text, id_field, id_hashes, open_parquet, plan_file, push_row,
 };
 use crate::error::{Error, Result};
 use crate::io::fields::Kind;
@@ -106,8 +106,10 @@ pub(super) fn read(
         }
         start += n;
     }
-    let proto: Vec<Target> = targets.iter().map(Target::fresh).collect();
-    let mut parsed = Parsed::new(targets, resolution);
+    // The targets are not changed from here on: each slice makes its builders from them.
+    let proto: &[Target] = targets;
+    let id = id_field(req.dataset);
+    let mut parsed = Parsed::new(proto, resolution);
     for (offset, len) in slices {
         let file = std::fs::File::open(path).map_err(|e| Error::io(display, e))?;
         let df = ParquetReader::new(file)
@@ -125,7 +127,7 @@ pub(super) fn read(
         drop(df);
 
         // Whole columns when every value can be taken as it is.
-        if let Some(out) = columnar(&cells, &plan, &proto, height, id_field(req.dataset)) {
+        if let Some(out) = columnar(&cells, &plan, proto, height, id) {
             parsed.add(out)?;
             continue;
         }
@@ -136,9 +138,8 @@ pub(super) fn read(
         let outs: Vec<Part> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|k| {
-                    let (cells, plan, proto) = (&cells, &plan, &proto);
+                    let (cells, plan) = (&cells, &plan);
                     let range = (k * per).min(height)..((k + 1) * per).min(height);
-                    let id = id_field(req.dataset);
                     s.spawn(move || {
                         parse_range(display, offset, range, cells, plan, proto, opts, id)
                     })
@@ -189,22 +190,9 @@ fn column_cells(c: &Column, kinds: &[Kind], display: &str, name: &str) -> Result
             let d = c.decimal()?;
             Cells::Dec(d.physical().rechunk().into_owned(), *scale as u32)
         }
-        _ => Cells::Text(text_of(c, display, name)?),
+        _ => Cells::Text(column_text(c, display, name)?),
     };
     Ok(cells)
-}
-
-/// A column as text: numbers and dates as polars writes them, floats rounded as a spreadsheet
-/// shows them ([`float_text`]).
-fn text_of(c: &Column, display: &str, name: &str) -> Result<Vec<Option<String>>> {
-    if c.dtype().is_float() {
-        let f = c.cast(&DataType::Float64)?;
-        return Ok(f.f64()?.iter().map(|v| v.map(float_text)).collect());
-    }
-    let s = c
-        .cast(&DataType::String)
-        .map_err(|e| Error::Input(format!("{display}: column '{name}': {e}")))?;
-    Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
 /// The slice's values column by column, without the row pipeline, when that gives exactly what
