@@ -271,57 +271,36 @@ fn currency_suffix_len(chars: &[char]) -> Option<usize> {
         })
 }
 
-/// The common case of clean exports, without building a char vector: an optional `-`, digits,
-/// and optionally the decimal separator and digits, 18 digits at most (so it fits an i64).
-/// Anything else (None) goes through the full grammar, which gives the same value for these.
-fn plain_fixed(s: &[u8], decimal_comma: bool) -> Option<Fixed> {
-    let (negative, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s),
-    };
-    let sep = if decimal_comma { b',' } else { b'.' };
-    let (int, frac) = match memchr::memchr(sep, digits) {
-        Some(i) => (&digits[..i], &digits[i + 1..]),
-        None => (digits, &digits[..0]),
-    };
-    let sep_written = int.len() < digits.len();
-    if int.is_empty()
-        || (sep_written && frac.is_empty())
-        || int.len() + frac.len() > 18
-        || !int.iter().chain(frac).all(u8::is_ascii_digit)
-    {
-        return None;
-    }
-    let magnitude = int
-        .iter()
-        .chain(frac)
-        .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
-    Some(Fixed {
-        mantissa: if negative { -magnitude } else { magnitude },
-        scale: frac.len() as u32,
-    })
-}
-
-/// The common form of Chinese and US exports, `-￥1,234.50`: an optional `-`, an optional `¥`,
-/// `￥` or `$`, then digits grouped by `,` in threes (or not grouped), and optionally `.` and
-/// digits; 18 digits at most. None: the full grammar decides (it gives the same value for
-/// these; checked in the tests).
-fn marked_fixed(s: &[u8]) -> Option<Fixed> {
+/// The common forms of clean and Chinese/US exports, without building a char vector: an
+/// optional `-`, then digits, optionally the decimal separator and digits, 18 digits at most
+/// (so the value fits an i64). With a decimal point the digits may also carry a `¥`, `￥` or `$`
+/// in front and be grouped by `,` in threes (`-￥1,234.50`). Anything else (None) goes through
+/// the full grammar, which gives the same value for these forms (checked in the tests).
+fn fast_fixed(s: &[u8], decimal_comma: bool) -> Option<Fixed> {
     let (negative, rest) = match s.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, s),
     };
-    let rest = ["¥", "￥", "$"]
-        .iter()
-        .find_map(|m| rest.strip_prefix(m.as_bytes()))
-        .unwrap_or(rest);
-    let (int, frac) = match memchr::memchr(b'.', rest) {
+    let (point, group) = if decimal_comma {
+        (b',', None)
+    } else {
+        (b'.', Some(b','))
+    };
+    let rest = if decimal_comma {
+        rest
+    } else {
+        ["¥", "￥", "$"]
+            .iter()
+            .find_map(|m| rest.strip_prefix(m.as_bytes()))
+            .unwrap_or(rest)
+    };
+    let (int, frac) = match memchr::memchr(point, rest) {
         Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),
     };
-    let mut groups = int.split(|&b| b == b',');
+    let mut groups = int.split(|&b| Some(b) == group);
     let first = groups.next()?;
-    let grouped = int.contains(&b',');
+    let grouped = group.is_some_and(|g| int.contains(&g));
     if first.is_empty() || (grouped && first.len() > 3) {
         return None;
     }
@@ -360,10 +339,7 @@ fn marked_fixed(s: &[u8]) -> Option<Fixed> {
 
 /// Parse with the full grammar: decorations (currency, sign, parentheses) around a number.
 fn parse_fixed(s: &str, decimal_comma: bool) -> Result<Option<Fixed>, NumErr> {
-    if let Some(f) = plain_fixed(s.as_bytes(), decimal_comma) {
-        return Ok(Some(f));
-    }
-    if !decimal_comma && let Some(f) = marked_fixed(s.as_bytes()) {
+    if let Some(f) = fast_fixed(s.as_bytes(), decimal_comma) {
         return Ok(Some(f));
     }
     let t = trim_value(s);
@@ -1092,7 +1068,7 @@ mod tests {
                 "(12.50)",
                 "12.5-",
             ] {
-                let fast = plain_fixed(v.as_bytes(), comma);
+                let fast = fast_fixed(v.as_bytes(), comma);
                 if let Some(f) = fast {
                     // the full grammar without the fast path
                     let t = trim_value(v);
@@ -1132,7 +1108,7 @@ mod tests {
             "-$5",
             "$ 5",
         ] {
-            if let Some(f) = marked_fixed(v.as_bytes()) {
+            if let Some(f) = fast_fixed(v.as_bytes(), false) {
                 let t = trim_value(v);
                 let chars: Vec<char> = t.chars().map(fold_number_char).collect();
                 let (neg, core) = strip_decorations(&chars).unwrap();
@@ -1141,17 +1117,23 @@ mod tests {
                 assert_eq!((f.mantissa as i128, f.scale), (m, scale), "{v}");
             }
         }
-        assert_eq!(marked_fixed("-￥1,234.50".as_bytes()), Some(fx(-123450, 2)));
-        assert_eq!(marked_fixed("$1,000,000".as_bytes()), Some(fx(1000000, 0)));
-        assert_eq!(marked_fixed("￥1,23.00".as_bytes()), None);
-        assert_eq!(marked_fixed("1,2345".as_bytes()), None);
-        assert_eq!(marked_fixed("1,".as_bytes()), None);
-        assert_eq!(marked_fixed("1,234.".as_bytes()), None);
-        assert_eq!(plain_fixed(b"1700.40", false), Some(fx(170040, 2)));
-        assert_eq!(plain_fixed(b"1,5", true), Some(fx(15, 1)));
-        assert_eq!(plain_fixed(b"1,5", false), None);
-        assert_eq!(plain_fixed(b"1234567890123456789", false), None);
-        assert_eq!(plain_fixed(b" 12", false), None);
+        assert_eq!(
+            fast_fixed("-￥1,234.50".as_bytes(), false),
+            Some(fx(-123450, 2))
+        );
+        assert_eq!(
+            fast_fixed("$1,000,000".as_bytes(), false),
+            Some(fx(1000000, 0))
+        );
+        assert_eq!(fast_fixed("￥1,23.00".as_bytes(), false), None);
+        assert_eq!(fast_fixed("1,2345".as_bytes(), false), None);
+        assert_eq!(fast_fixed("1,".as_bytes(), false), None);
+        assert_eq!(fast_fixed("1,234.".as_bytes(), false), None);
+        assert_eq!(fast_fixed(b"1700.40", false), Some(fx(170040, 2)));
+        assert_eq!(fast_fixed(b"1,5", true), Some(fx(15, 1)));
+        assert_eq!(fast_fixed(b"1,5", false), None);
+        assert_eq!(fast_fixed(b"1234567890123456789", false), None);
+        assert_eq!(fast_fixed(b" 12", false), None);
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
         assert_eq!(iso_date(b"2024-01-05"), d(2024, 1, 5));
         assert_eq!(iso_date(b"2024-02-30"), None);
