@@ -10,12 +10,11 @@ pub fn is_shipment() -> Expr {
     col("revenue").gt_eq(lit(0i64))
 }
 
-/// What is known of the data's shipment ids.
+/// What the loader found of the data's shipment ids (whether there is a shipment_id column at
+/// all is the frame's schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Ids {
-    /// No shipment_id column.
-    Absent,
-    /// Every non-empty id is on one row only (checked by the loader).
+    /// Every non-empty id is on one row only.
     Unique,
     /// Some id is on more than one row (or it is not known).
     #[default]
@@ -23,11 +22,12 @@ pub enum Ids {
 }
 
 impl Ids {
-    pub fn new(has_column: bool, repeated: bool) -> Ids {
-        match (has_column, repeated) {
-            (false, _) => Ids::Absent,
-            (true, false) => Ids::Unique,
-            (true, true) => Ids::MayRepeat,
+    /// From the loader's `Loaded::repeated_ids`.
+    pub fn new(repeated: bool) -> Ids {
+        if repeated {
+            Ids::MayRepeat
+        } else {
+            Ids::Unique
         }
     }
 }
@@ -36,8 +36,8 @@ impl Ids {
 /// id counts as its own shipment), or shipment rows when there is no id column. With unique ids
 /// the distinct count is the count of shipment rows, computed as such (counting distinct
 /// strings of millions of rows is the costliest part of an aggregation).
-pub fn shipment_count(ids: Ids) -> Expr {
-    if ids == Ids::MayRepeat {
+pub fn shipment_count(ids: Ids, has_id: bool) -> Expr {
+    if has_id && ids == Ids::MayRepeat {
         let ids = col("shipment_id").filter(is_shipment());
         ids.clone().drop_nulls().n_unique().cast(DataType::Int64)
             + ids.null_count().cast(DataType::Int64)

@@ -75,12 +75,9 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Items> {
     let (lf, as_of) = params.window.apply(lf, "ship_date", "shipments")?;
     let value = match &params.measure {
         Measure::Exact(e) => e.clone().cast(DataType::Int64).sum(),
-        Measure::Shipments(ids) => super::activity::shipment_count(match ids {
-            super::activity::Ids::MayRepeat if !schema.contains("shipment_id") => {
-                super::activity::Ids::Absent
-            }
-            ids => *ids,
-        }),
+        Measure::Shipments(ids) => {
+            super::activity::shipment_count(*ids, schema.contains("shipment_id"))
+        }
     };
     let mut keys: Vec<Expr> = Vec::new();
     if let Some(g) = &params.within {

@@ -232,10 +232,7 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
         }
     };
     let frequency = match params.frequency {
-        Frequency::Shipments => activity::shipment_count(match params.ids {
-            activity::Ids::MayRepeat if !has("shipment_id") => activity::Ids::Absent,
-            ids => ids,
-        }),
+        Frequency::Shipments => activity::shipment_count(params.ids, has("shipment_id")),
         Frequency::Days => activity::shipping_days(),
     };
     let mut keys = Vec::new();

@@ -228,10 +228,7 @@ pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
         within: within.as_ref().map(|g| g.name.clone()),
         measure: match expr {
             Some(e) => Measure::Exact(e.fill_null(lit(0i64))),
-            None => Measure::Shipments(activity::Ids::new(
-                loaded.has("shipment_id"),
-                loaded.repeated_ids,
-            )),
+            None => Measure::Shipments(activity::Ids::new(loaded.repeated_ids)),
         },
         cutoffs,
         with_names,

@@ -428,10 +428,10 @@ fn monthly_stats(ctx: &Ctx, months: &[Month]) -> Result<Vec<Option<MonthStats>>>
         .fold(lit(0i32), |a, b| a + b);
     let mut aggs = vec![
         col("revenue").sum().alias("revenue"),
-        activity::shipment_count(activity::Ids::new(
+        activity::shipment_count(
+            activity::Ids::new(ctx.loaded.repeated_ids),
             ctx.loaded.has("shipment_id"),
-            ctx.loaded.repeated_ids,
-        ))
+        )
         .alias("shipments"),
         col("customer_id")
             .filter(activity::is_shipment())
@@ -697,7 +697,7 @@ pub fn run(args: &ReportArgs, cfg: &Config, progress: bool) -> Result<ReportOutp
     let params = tier_plan.params(
         &tier_args,
         ctx.scale,
-        activity::Ids::new(ctx.loaded.has("shipment_id"), ctx.loaded.repeated_ids),
+        activity::Ids::new(ctx.loaded.repeated_ids),
     );
     let tiers = rfm::compute(ctx.lf(), &params)?;
     let prev_end = month.shift(-1).end();

@@ -55,11 +55,7 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
     }
     let scale = loaded.money_scale;
     let mut notes = loaded.notes.clone();
-    let params = plan.params(
-        args,
-        scale,
-        activity::Ids::new(loaded.has("shipment_id"), loaded.repeated_ids),
-    );
+    let params = plan.params(args, scale, activity::Ids::new(loaded.repeated_ids));
     for j in rfm::unreachable_rules(&params.segments) {
         notes.push(format!(
             "segment rule '{}' can never match: earlier rules cover all its scores",
