@@ -8,6 +8,7 @@ pub mod frame;
 pub mod pareto;
 pub mod ratios;
 pub mod rfm;
+pub mod rollup;
 pub mod screen;
 pub mod service;
 pub mod window;

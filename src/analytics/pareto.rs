@@ -9,14 +9,17 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::frame::strings;
-use super::window::{Window, days};
+use super::rollup;
+use super::window::Window;
 use crate::error::{Error, Result};
 
 /// What is totalled per item.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Measure {
-    /// An exact amount: an Int64 expression in minor units (revenue, revenue − cost, teu, ...).
-    Exact(Expr),
+    /// An exact column in minor units (revenue, teu, an extra money column); empty counts 0.
+    Sum(String),
+    /// revenue − cost (an empty cost counts as 0).
+    Margin,
     /// Shipments: distinct shipment ids among shipment rows (credit notes are not shipments; a
     /// row without id counts as its own), shipment rows when there is no id column.
     Shipments(super::activity::Ids),
@@ -69,15 +72,46 @@ impl Items {
     }
 }
 
-/// Total the measure per item and rank the items.
-pub fn compute(lf: LazyFrame, params: &Params) -> Result<Items> {
+/// What [`compute`] reads of the shipments: one row per item (and group) of the window.
+pub fn rollup_spec(params: &Params) -> rollup::Rollup {
+    let (from, to) = rollup::window_range(&params.window);
+    let mut keys: Vec<String> = params.within.iter().cloned().collect();
+    keys.extend(params.keys.iter().cloned());
+    let sums = match &params.measure {
+        Measure::Sum(c) => vec![c.clone()],
+        Measure::Margin => vec!["revenue".into(), "cost".into()],
+        Measure::Shipments(_) => vec![],
+    };
+    rollup::Rollup {
+        keys,
+        sums,
+        null_counts: vec![],
+        last: if params.with_names {
+            vec!["customer_name".into()]
+        } else {
+            vec![]
+        },
+        from,
+        to,
+        shipments: matches!(params.measure, Measure::Shipments(_)),
+        by_day: false,
+    }
+}
+
+/// Total the measure per item and rank the items. The shipments are rows or already summed up
+/// by [`rollup_spec`].
+pub fn compute(shipments: rollup::Shipments, params: &Params) -> Result<Items> {
+    let ids = match &params.measure {
+        Measure::Shipments(ids) => *ids,
+        _ => super::activity::Ids::MayRepeat,
+    };
+    let rolled = shipments.rolled(&rollup_spec(params), ids)?;
+    let rollup::Windowed { lf, as_of, .. } = rollup::window(rolled, &params.window, "shipments")?;
     let schema = lf.clone().collect_schema()?;
-    let (lf, as_of) = params.window.apply(lf, "ship_date", "shipments")?;
     let value = match &params.measure {
-        Measure::Exact(e) => e.clone().cast(DataType::Int64).sum(),
-        Measure::Shipments(ids) => {
-            super::activity::shipment_count(*ids, schema.contains("shipment_id"))
-        }
+        Measure::Sum(c) => col(c.as_str()).sum(),
+        Measure::Margin => (col("revenue") - col("cost")).sum(),
+        Measure::Shipments(_) => rollup::shipments(&schema),
     };
     let mut keys: Vec<Expr> = Vec::new();
     if let Some(g) = &params.within {
@@ -86,16 +120,11 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Items> {
     keys.extend(params.keys.iter().map(|k| col(k.as_str())));
     let mut aggs = vec![
         value.alias("__value"),
-        days("ship_date").min().alias("__first"),
+        rollup::first_row_day().alias("__first"),
     ];
     let names = params.with_names && schema.contains("customer_name");
     if names {
-        aggs.push(
-            col("customer_name")
-                .drop_nulls()
-                .last()
-                .alias("customer_name"),
-        );
+        aggs.push(rollup::last_text("customer_name"));
     }
     let agg = lf.group_by(keys).agg(aggs).collect()?;
     if agg.height() == 0 {
@@ -423,7 +452,7 @@ mod tests {
             window: Window::default(),
             keys: keys.iter().map(|k| k.to_string()).collect(),
             within: within.map(str::to_string),
-            measure: Measure::Exact(col("revenue")),
+            measure: Measure::Sum("revenue".into()),
             cutoffs: pct(80, 95),
             with_names: false,
         }
@@ -431,7 +460,11 @@ mod tests {
 
     #[test]
     fn customers_ranked_with_classes_and_nonpositive_last() {
-        let items = compute(frame().lazy(), &params(&["customer_id"], None)).unwrap();
+        let items = compute(
+            rollup::Shipments::Rows(frame().lazy()),
+            &params(&["customer_id"], None),
+        )
+        .unwrap();
         let ids: Vec<&str> = items.keys[0]
             .iter()
             .map(|k| k.as_deref().unwrap_or(""))
@@ -457,10 +490,18 @@ mod tests {
 
     #[test]
     fn pairs_and_within_groups() {
-        let items = compute(frame().lazy(), &params(&["customer_id", "lane"], None)).unwrap();
+        let items = compute(
+            rollup::Shipments::Rows(frame().lazy()),
+            &params(&["customer_id", "lane"], None),
+        )
+        .unwrap();
         assert_eq!(items.len(), 6);
         assert_eq!(items.value, vec![30, 30, 20, 10, 10, -5]);
-        let items = compute(frame().lazy(), &params(&["customer_id"], Some("lane"))).unwrap();
+        let items = compute(
+            rollup::Shipments::Rows(frame().lazy()),
+            &params(&["customer_id"], Some("lane")),
+        )
+        .unwrap();
         let groups: Vec<&str> = items
             .group
             .as_ref()

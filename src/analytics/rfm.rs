@@ -9,7 +9,8 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::activity;
-use super::window::{Window, days};
+use super::rollup;
+use super::window::Window;
 use crate::error::{Error, Result};
 use crate::io::load::{date_from_days, days_since_epoch};
 
@@ -150,6 +151,8 @@ pub struct Customers {
     pub window_start: Option<NaiveDate>,
     /// Rows in the window.
     pub rows: usize,
+    /// Rows read, in the window or not.
+    pub loaded_rows: usize,
     /// Rows of the window with an empty cost (counted as 0 in margin).
     pub rows_without_cost: usize,
     pub group: Option<Vec<Option<String>>>,
@@ -206,19 +209,53 @@ pub fn group_ranges(group: Option<&[Option<String>]>, n: usize) -> Vec<std::ops:
     out
 }
 
+/// What [`compute`] reads of the shipments: one row per customer (and group) of the window.
+pub fn rollup_spec(params: &Params) -> rollup::Rollup {
+    let (from, to) = rollup::window_range(&params.window());
+    let margin = params.value == Value::Margin;
+    let mut keys: Vec<String> = params.group.iter().cloned().collect();
+    keys.push("customer_id".into());
+    rollup::Rollup {
+        keys,
+        sums: if margin {
+            vec!["revenue".into(), "cost".into()]
+        } else {
+            vec!["revenue".into()]
+        },
+        null_counts: if margin { vec!["cost".into()] } else { vec![] },
+        last: vec!["customer_name".into()],
+        from,
+        to,
+        shipments: params.frequency == Frequency::Shipments,
+        by_day: params.frequency == Frequency::Days,
+    }
+}
+
+impl Params {
+    pub fn window(&self) -> Window {
+        Window {
+            from: self.from,
+            to: self.to,
+            as_of: self.as_of,
+        }
+    }
+}
+
 /// Aggregate shipments per customer and score them.
 ///
-/// `lf` has the loader's columns: `customer_id`, `ship_date`, `revenue`, and optionally
-/// `shipment_id`, `customer_name`, `cost` and the group column.
-pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
+/// The shipments have the loader's columns: `customer_id`, `ship_date`, `revenue`, and
+/// optionally `shipment_id`, `customer_name`, `cost` and the group column; or they are
+/// already summed up by [`rollup_spec`].
+pub fn compute(shipments: rollup::Shipments, params: &Params) -> Result<Customers> {
+    let window = params.window();
+    let rolled = shipments.rolled(&rollup_spec(params), params.ids)?;
+    let rollup::Windowed {
+        lf,
+        as_of,
+        loaded_rows,
+    } = rollup::window(rolled, &window, "shipments")?;
     let schema = lf.clone().collect_schema()?;
     let has = |c: &str| schema.contains(c);
-    let window = Window {
-        from: params.from,
-        to: params.to,
-        as_of: params.as_of,
-    };
-    let (lf, as_of) = window.apply(lf, "ship_date", "shipments")?;
 
     let value = match params.value {
         Value::Revenue => col("revenue"),
@@ -228,12 +265,12 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
                     "--value margin needs a cost column (map one with --map cost=HEADER)".into(),
                 ));
             }
-            col("revenue") - col("cost").fill_null(lit(0i64))
+            col("revenue") - col("cost")
         }
     };
     let frequency = match params.frequency {
-        Frequency::Shipments => activity::shipment_count(params.ids, has("shipment_id")),
-        Frequency::Days => activity::shipping_days(),
+        Frequency::Shipments => rollup::shipments(&schema),
+        Frequency::Days => rollup::shipping_days(),
     };
     let mut keys = Vec::new();
     if let Some(g) = &params.group {
@@ -241,28 +278,19 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     }
     keys.push(col("customer_id"));
     let mut aggs = vec![
-        activity::first_day().alias("first"),
-        days("ship_date").min().alias("first_row"),
-        activity::last_day().alias("last"),
+        rollup::first_day().alias("first"),
+        rollup::first_row_day().alias("first_row"),
+        rollup::last_day().alias("last"),
         frequency.alias("frequency"),
         value.sum().alias("monetary"),
-        len().cast(DataType::Int64).alias("rows"),
+        rollup::rows().alias("rows"),
     ];
     if has("customer_name") {
-        aggs.push(
-            col("customer_name")
-                .drop_nulls()
-                .last()
-                .alias("customer_name"),
-        );
+        aggs.push(rollup::last_text("customer_name"));
     }
-    if has("cost") {
-        aggs.push(
-            col("cost")
-                .null_count()
-                .cast(DataType::Int64)
-                .alias("no_cost"),
-        );
+    let no_cost = has(&rollup::nulls("cost"));
+    if no_cost {
+        aggs.push(rollup::null_count("cost").alias("no_cost"));
     }
     let agg = lf.group_by(keys).agg(aggs).collect()?;
     if agg.height() == 0 {
@@ -318,7 +346,7 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
     let freq = int64("frequency")?;
     let monetary = int64("monetary")?;
     let rows: i64 = int64("rows")?.iter().sum();
-    let no_cost: i64 = if has("cost") {
+    let no_cost: i64 = if no_cost {
         int64("no_cost")?.iter().sum()
     } else {
         0
@@ -345,6 +373,7 @@ pub fn compute(lf: LazyFrame, params: &Params) -> Result<Customers> {
         as_of: Some(as_of),
         window_start: Some(window_start),
         rows: rows as usize,
+        loaded_rows,
         rows_without_cost: no_cost as usize,
         group: group
             .as_ref()
@@ -842,7 +871,7 @@ mod tests {
 
     #[test]
     fn compute_aggregates_per_customer() {
-        let c = compute(frame().lazy(), &params()).unwrap();
+        let c = compute(rollup::Shipments::Rows(frame().lazy()), &params()).unwrap();
         assert_eq!(c.as_of, Some(d("2024-03-01")));
         assert_eq!(c.window_start, Some(d("2024-01-01")));
         assert_eq!(c.customer_id, vec!["B", "A", "C"]);
@@ -868,7 +897,7 @@ mod tests {
         p.value = Value::Margin;
         p.frequency = Frequency::Days;
         p.to = Some(d("2024-02-15"));
-        let c = compute(frame().lazy(), &p).unwrap();
+        let c = compute(rollup::Shipments::Rows(frame().lazy()), &p).unwrap();
         assert_eq!(c.as_of, Some(d("2024-02-01")));
         assert_eq!(c.customer_id, vec!["B", "A"]);
         // A: 1000-400 + 250-0 + 250-100 = 1000; B: 99999 - 50000
@@ -881,7 +910,9 @@ mod tests {
     fn empty_window_is_an_error() {
         let mut p = params();
         p.from = Some(d("2025-01-01"));
-        let e = compute(frame().lazy(), &p).unwrap_err().to_string();
+        let e = compute(rollup::Shipments::Rows(frame().lazy()), &p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no shipments in the window [2025-01-01"), "{e}");
     }
 }

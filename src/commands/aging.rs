@@ -8,6 +8,7 @@ use super::{Output, date_arg, load_options, money};
 use crate::analytics::aging::{self, Aging, Basis, Invoice, Payment, bucket_labels};
 use crate::analytics::frame::{ints, strings};
 use crate::analytics::pareto;
+use crate::analytics::rollup::Shipments;
 use crate::analytics::window::Window;
 use crate::cli::{AgingArgs, BasisArg};
 use crate::config::Config;
@@ -363,7 +364,6 @@ fn a_class_customers(
         extra_columns: &[],
         exact: &[],
     };
-    let loaded = load::load(inputs, &req, &opts)?;
     let params = pareto::Params {
         window: Window {
             from: None,
@@ -372,11 +372,12 @@ fn a_class_customers(
         },
         keys: vec!["customer_id".into()],
         within: None,
-        measure: pareto::Measure::Exact(col("revenue")),
+        measure: pareto::Measure::Sum("revenue".into()),
         cutoffs: [80.into(), 95.into()],
         with_names: false,
     };
-    let items = pareto::compute(loaded.df.lazy(), &params)?;
+    let loaded = load::load_rolled(inputs, &req, &opts, &pareto::rollup_spec(&params))?;
+    let items = pareto::compute(Shipments::of(&loaded), &params)?;
     Ok((0..items.len())
         .filter(|&i| items.class[i] == "A")
         .filter_map(|i| items.keys[0][i].clone())

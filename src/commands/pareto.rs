@@ -1,6 +1,5 @@
 //! `crm-cli pareto`: the 80/20 rule and ABC classes.
 
-use polars::prelude::{IntoLazy, col, lit};
 use rust_decimal::Decimal;
 
 use super::{
@@ -9,6 +8,7 @@ use super::{
 };
 use crate::analytics::activity;
 use crate::analytics::pareto::{self, CLASSES, GroupSummary, Items, Measure, Params};
+use crate::analytics::rollup::Shipments;
 use crate::cli::ParetoArgs;
 use crate::config::{Config, Setting};
 use crate::error::{Error, Result};
@@ -178,13 +178,27 @@ pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
         MeasureSpec::Column(c) => extra.push((c.clone(), Kind::Money)),
         MeasureSpec::Revenue => {}
     }
+    let mut params = Params {
+        window,
+        keys: keys.iter().map(|k| k.name().to_string()).collect(),
+        within: within.as_ref().map(|g| g.name.clone()),
+        measure: match &measure {
+            MeasureSpec::Revenue => Measure::Sum("revenue".into()),
+            MeasureSpec::Margin => Measure::Margin,
+            MeasureSpec::Shipments => Measure::Shipments(activity::Ids::MayRepeat),
+            MeasureSpec::Field(f) => Measure::Sum(f.to_string()),
+            MeasureSpec::Column(c) => Measure::Sum(c.clone()),
+        },
+        cutoffs,
+        with_names,
+    };
     let req = Request {
         dataset: Dataset::Shipments,
         fields: &fields,
         extra_columns: &extra,
         exact: &exact,
     };
-    let loaded = load::load(&inputs, &req, &opts)?;
+    let loaded = load::load_rolled(&inputs, &req, &opts, &pareto::rollup_spec(&params))?;
     for k in &keys {
         if let Key::Column(g) = k {
             check_group_loaded("--by", g, &loaded)?;
@@ -193,21 +207,20 @@ pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
     if let Some(g) = &within {
         check_group_loaded("--within", g, &loaded)?;
     }
-    let (expr, scale, is_count) = match &measure {
-        MeasureSpec::Revenue => (Some(col("revenue")), loaded.money_scale, false),
+    let (scale, is_count) = match &measure {
+        MeasureSpec::Revenue => (loaded.money_scale, false),
         MeasureSpec::Margin => {
             if !loaded.has("cost") {
                 return Err(Error::Input(
                     "--measure margin needs a cost column (map one with --map cost=HEADER)".into(),
                 ));
             }
-            (
-                Some(col("revenue") - col("cost").fill_null(lit(0i64))),
-                loaded.money_scale,
-                false,
-            )
+            (loaded.money_scale, false)
         }
-        MeasureSpec::Shipments => (None, 0, true),
+        MeasureSpec::Shipments => {
+            params.measure = Measure::Shipments(activity::Ids::new(loaded.repeated_ids));
+            (0, true)
+        }
         MeasureSpec::Field(f) => {
             if !loaded.has(f) {
                 return Err(Error::Input(format!(
@@ -215,25 +228,11 @@ pub fn run(args: &ParetoArgs, cfg: &Config, progress: bool) -> Result<Output> {
                 )));
             }
             let scale = loaded.scales.get(*f).copied().unwrap_or(loaded.money_scale);
-            (Some(col(*f)), scale, false)
+            (scale, false)
         }
-        MeasureSpec::Column(c) => {
-            let scale = loaded.scales.get(c).copied().unwrap_or(0);
-            (Some(col(c.as_str())), scale, false)
-        }
+        MeasureSpec::Column(c) => (loaded.scales.get(c).copied().unwrap_or(0), false),
     };
-    let params = Params {
-        window,
-        keys: keys.iter().map(|k| k.name().to_string()).collect(),
-        within: within.as_ref().map(|g| g.name.clone()),
-        measure: match expr {
-            Some(e) => Measure::Exact(e.fill_null(lit(0i64))),
-            None => Measure::Shipments(activity::Ids::new(loaded.repeated_ids)),
-        },
-        cutoffs,
-        with_names,
-    };
-    let items = pareto::compute(loaded.df.lazy(), &params)?;
+    let items = pareto::compute(Shipments::of(&loaded), &params)?;
     let view = View {
         keys: &keys,
         within: within.as_ref(),

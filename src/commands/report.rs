@@ -20,6 +20,7 @@ use super::{service as service_cmd, tier as tier_cmd};
 use crate::analytics::aging::{self, Aging, Basis};
 use crate::analytics::frame::{ints, strings};
 use crate::analytics::ratios as ratios_analytics;
+use crate::analytics::rollup::Shipments;
 use crate::analytics::service::rate;
 use crate::analytics::window::{Window, days, days_lit};
 use crate::analytics::{activity, churn, pareto, rfm, service};
@@ -699,14 +700,14 @@ pub fn run(args: &ReportArgs, cfg: &Config, progress: bool) -> Result<ReportOutp
         ctx.scale,
         activity::Ids::new(ctx.loaded.repeated_ids),
     );
-    let tiers = rfm::compute(ctx.lf(), &params)?;
+    let tiers = rfm::compute(Shipments::Rows(ctx.lf()), &params)?;
     let prev_end = month.shift(-1).end();
     let tiers_prev = if ctx.covers(prev_end) {
         let p = rfm::Params {
             as_of: Some(prev_end),
             ..params.clone()
         };
-        Some(rfm::compute(ctx.lf(), &p)?)
+        Some(rfm::compute(Shipments::Rows(ctx.lf()), &p)?)
     } else {
         None
     };
@@ -719,11 +720,11 @@ pub fn run(args: &ReportArgs, cfg: &Config, progress: bool) -> Result<ReportOutp
         },
         keys: vec!["customer_id".into()],
         within: None,
-        measure: pareto::Measure::Exact(col("revenue").fill_null(lit(0i64))),
+        measure: pareto::Measure::Sum("revenue".into()),
         cutoffs: cutoffs(),
         with_names: true,
     };
-    let items = pareto::compute(ctx.lf(), &pareto_params)?;
+    let items = pareto::compute(Shipments::Rows(ctx.lf()), &pareto_params)?;
     // Churn now, a month ago, and what the KPIs compare.
     let churn_now = churn_at(&ctx, &rules, end)?;
     let churn_prev = churn_at(&ctx, &rules, prev_end)?;

@@ -1,6 +1,5 @@
 //! `crm-cli tier`: RFM scores, segments and the value pyramid per customer.
 
-use polars::prelude::IntoLazy;
 use rust_decimal::Decimal;
 
 use super::{
@@ -9,6 +8,7 @@ use super::{
 };
 use crate::analytics::activity;
 use crate::analytics::rfm::{self, Bins, Customers, Params, SegmentRule, Tiering};
+use crate::analytics::rollup::Shipments;
 use crate::analytics::window::Window;
 use crate::cli::{FrequencyArg, ScoresArg, TierArgs, TierByArg, ValueArg};
 use crate::config::{Config, Setting};
@@ -49,7 +49,9 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
         extra_columns: &extra,
         exact: &[],
     };
-    let loaded = load::load(&inputs, &req, &opts)?;
+    // The rollup does not depend on the money scale or the ids, known once loaded.
+    let spec = rfm::rollup_spec(&plan.params(args, 0, activity::Ids::MayRepeat));
+    let loaded = load::load_rolled(&inputs, &req, &opts, &spec)?;
     if let Some(g) = &group {
         check_group_loaded("--by", g, &loaded)?;
     }
@@ -62,9 +64,8 @@ pub fn run(args: &TierArgs, cfg: &Config, progress: bool) -> Result<Output> {
             params.segments[j].name
         ));
     }
-    let loaded_rows = loaded.df.height();
-    let customers = rfm::compute(loaded.df.lazy(), &params)?;
-    let outside = loaded_rows.saturating_sub(customers.rows);
+    let customers = rfm::compute(Shipments::of(&loaded), &params)?;
+    let outside = customers.loaded_rows.saturating_sub(customers.rows);
     if outside > 0
         && let (Some(start), Some(end)) = (customers.window_start, customers.as_of)
     {

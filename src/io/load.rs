@@ -33,6 +33,9 @@ use crate::io::source::{self, Input, InputFormat};
 
 mod parallel;
 mod parquet;
+pub mod rollup;
+
+pub use rollup::Rollup;
 
 /// How much of a file is looked at to detect its encoding and delimiter.
 const SNIFF_BYTES: u64 = 64 * 1024;
@@ -111,6 +114,8 @@ pub struct Loaded {
     /// Some shipment_id (invoice_id for invoices) is on more than one row; false when every
     /// non-empty id is on one row only.
     pub repeated_ids: bool,
+    /// `df` holds the rows summed up by this rollup ([`load_rolled`]), not the rows.
+    pub rolled: Option<Rollup>,
 }
 
 impl Loaded {
@@ -454,6 +459,8 @@ struct Parsed {
     resolution: Resolution,
     encoding: Option<&'static str>,
     delimiter: Option<u8>,
+    /// Rolling up: the pieces' values summed per key instead of kept.
+    rolled: Option<rollup::State>,
 }
 
 impl Parsed {
@@ -466,11 +473,13 @@ impl Parsed {
             resolution,
             encoding: None,
             delimiter: None,
+            rolled: None,
         }
     }
 
-    /// Appends a clean piece.
-    fn add(&mut self, part: Part) -> PolarsResult<()> {
+    /// Appends a clean piece (already summed up by its reader when rolling up: its builders
+    /// are empty then).
+    fn add_read(&mut self, part: Part) -> PolarsResult<()> {
         self.rows += part.rows;
         self.blank_rows += part.blank_rows;
         self.id_hashes = merge_hashes(self.id_hashes.take(), part.id_hashes);
@@ -522,30 +531,123 @@ fn worker_threads() -> usize {
 
 /// Load every input into one DataFrame.
 pub fn load(inputs: &[Input], req: &Request<'_>, opts: &LoadOptions) -> Result<Loaded> {
-    load_with(inputs, req, opts, Some(parallel::CHUNK_BYTES))
+    load_with(inputs, req, opts, Some(parallel::CHUNK_BYTES), None)?
+        .ok_or_else(|| Error::Input("internal error: rows were not loaded".into()))
+}
+
+/// Load every input summed up by `rollup` (one row per key, [`rollup::columns`]), never holding
+/// all the rows: [`Loaded::rolled`] says so. Where the loader cannot sum up (shipping days, a
+/// line-item export, repeated shipment ids when shipments are counted, `--dedupe`, stdin or
+/// xlsx input, an overflow) the rows are loaded as by [`load`] and `rolled` is None.
+pub fn load_rolled(
+    inputs: &[Input],
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    rollup: &Rollup,
+) -> Result<Loaded> {
+    load_rolled_with(inputs, req, opts, Some(parallel::CHUNK_BYTES), rollup)
+}
+
+fn load_rolled_with(
+    inputs: &[Input],
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    chunk_bytes: Option<usize>,
+    rollup: &Rollup,
+) -> Result<Loaded> {
+    if rollable(inputs, req, opts, rollup)?
+        && let Some(loaded) = load_with(inputs, req, opts, chunk_bytes, Some(rollup))?
+    {
+        return Ok(loaded);
+    }
+    load_with(inputs, req, opts, chunk_bytes, None)?
+        .ok_or_else(|| Error::Input("internal error: rows were not loaded".into()))
+}
+
+/// Whether the loader can sum these inputs up, as far as can be told before reading them.
+fn rollable(
+    inputs: &[Input],
+    req: &Request<'_>,
+    opts: &LoadOptions,
+    rollup: &Rollup,
+) -> Result<bool> {
+    if opts.dedupe || req.dataset != Dataset::Shipments {
+        return Ok(false);
+    }
+    for input in inputs {
+        if input.path.is_none() {
+            return Ok(false);
+        }
+        let headers = match input.format {
+            InputFormat::Delimited => match delimited_headers(input, opts)? {
+                Some(h) => h,
+                None => return Ok(false),
+            },
+            InputFormat::Parquet => open_parquet(input)?.2,
+            InputFormat::Xlsx => return Ok(false),
+        };
+        let Ok(resolution) = fields::resolve(req.dataset, &headers, &opts.overrides) else {
+            // the loader reports it
+            return Ok(false);
+        };
+        // A line-item export repeats its shipment ids.
+        if rollup.shipments && resolution.get("revenue").is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The header row of a delimited file (None: the reader will report what is wrong with it).
+fn delimited_headers(input: &Input, opts: &LoadOptions) -> Result<Option<Vec<String>>> {
+    let opened = open_delimited(input, opts)?;
+    let mut rdr = csv_builder(opened.delimiter).from_reader(opened.text);
+    let mut record = csv::ByteRecord::new();
+    if !rdr.read_byte_record(&mut record).unwrap_or(false) {
+        return Ok(None);
+    }
+    Ok(record.iter().map(header_name).collect())
 }
 
 /// [`load`] with delimited files cut into chunks of `chunk_bytes` for parallel parsing, or
-/// read on one thread (`None`).
+/// read on one thread (`None`); summed up by `rollup` when given. None: the rollup was given
+/// up (the inputs must be loaded as rows).
 fn load_with(
     inputs: &[Input],
     req: &Request<'_>,
     opts: &LoadOptions,
     chunk_bytes: Option<usize>,
-) -> Result<Loaded> {
+    rollup: Option<&Rollup>,
+) -> Result<Option<Loaded>> {
     let mut targets = build_targets(req);
+    let roll_plan = match rollup {
+        Some(r) => match rollup::Plan::new(r, &targets) {
+            Some(p) => Some(p),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let mut rolled: Option<rollup::State> = roll_plan.as_ref().map(|p| rollup::State::new(p, 0));
     let mut files = Vec::new();
     let mut col = Collector::new(opts.dedupe);
     let mut line_items = false;
     // Hashes of every id read, while every file gives them.
     let mut hashes: Option<Vec<u64>> = Some(Vec::new());
-    for input in inputs {
-        let (info, file_hashes) = read_file(input, req, opts, &mut targets, &mut col, chunk_bytes)?;
+    for (i, input) in inputs.iter().enumerate() {
+        let roll = roll_plan.as_ref().map(|p| (p, i as u32));
+        let (info, file_hashes, file_rolled) =
+            read_file(input, req, opts, &mut targets, &mut col, chunk_bytes, roll)?;
         hashes = merge_hashes(hashes, file_hashes);
+        if let (Some(all), Some(file)) = (rolled.as_mut(), file_rolled) {
+            all.merge(file);
+        }
         if req.dataset == Dataset::Shipments && info.resolution.get("revenue").is_none() {
             line_items = true;
         }
         files.push(info);
+    }
+    if rolled.is_some() && line_items && rollup.is_some_and(|r| r.shipments) {
+        return Ok(None);
     }
 
     if col.total_problems > 0 && !opts.skip_bad_rows {
@@ -582,12 +684,19 @@ fn load_with(
         ));
     }
 
+    let finished = match rolled {
+        Some(state) => match finish_rolled(&targets, state) {
+            Some(f) => f,
+            None => return Ok(None),
+        },
+        None => finish(targets)?,
+    };
     let Finished {
         df,
         money_scale,
         scales,
         columns,
-    } = finish(targets)?;
+    } = finished;
     let mut loaded = Loaded {
         df,
         money_scale,
@@ -599,14 +708,31 @@ fn load_with(
         rows_dropped: col.bad_rows + col.duplicate_rows,
         notes,
         repeated_ids: true,
+        rolled: None,
     };
-    check_currency(&mut loaded, opts.currency.as_deref())?;
-    if req.dataset == Dataset::Shipments && !loaded.line_items {
-        loaded.repeated_ids = note_duplicate_ids(&mut loaded, "shipment_id", hashes)?;
-    } else if req.dataset == Dataset::Invoices {
-        loaded.repeated_ids = note_duplicate_ids(&mut loaded, "invoice_id", hashes)?;
+    check_currency(&mut loaded, opts.currency.as_deref(), rollup.is_some())?;
+    let id = match req.dataset {
+        Dataset::Shipments if !loaded.line_items => Some("shipment_id"),
+        Dataset::Invoices => Some("invoice_id"),
+        _ => None,
+    };
+    if let Some(rollup) = rollup {
+        // The rows are gone: unique ids must be proven by their hashes.
+        if let Some(id) = id
+            && loaded.has(id)
+        {
+            if !hashes_distinct(hashes) {
+                return Ok(None);
+            }
+            loaded.repeated_ids = false;
+        }
+        loaded.rolled = Some(rollup.clone());
+        return Ok(Some(loaded));
     }
-    Ok(loaded)
+    if let Some(id) = id {
+        loaded.repeated_ids = note_duplicate_ids(&mut loaded, id, hashes)?;
+    }
+    Ok(Some(loaded))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -1438,6 +1564,7 @@ impl RawVisitor for FileLoader<'_, '_> {
 /// Read one file into the targets: delimited files from disk in parallel (in chunks of
 /// `chunk_bytes`), falling back to the single-threaded reader for problems to report (and for
 /// stdin and `--dedupe`).
+#[allow(clippy::type_complexity)]
 fn read_file(
     input: &Input,
     req: &Request<'_>,
@@ -1445,21 +1572,28 @@ fn read_file(
     targets: &mut [Target],
     col: &mut Collector,
     chunk_bytes: Option<usize>,
-) -> Result<(FileInfo, Option<Vec<u64>>)> {
+    roll: Option<(&rollup::Plan, u32)>,
+) -> Result<(FileInfo, Option<Vec<u64>>, Option<rollup::State>)> {
     let display = input.display.as_str();
-    // Parquet is read in slices of whole row groups, about as many rows as a CSV chunk has
-    // bytes / 8 (1M rows).
+    // Parquet is read in slices of whole row groups of about a CSV chunk's bytes / 32 rows
+    // (256k rows), one slice per thread at a time.
     let fast = match (chunk_bytes, input.format) {
         _ if opts.dedupe => None,
-        (Some(c), InputFormat::Parquet) => {
-            parquet::read(input, req, opts, targets, worker_threads(), (c / 8).max(1))?
-        }
+        (Some(c), InputFormat::Parquet) => parquet::read(
+            input,
+            req,
+            opts,
+            targets,
+            worker_threads(),
+            (c / 32).max(1),
+            roll,
+        )?,
         (Some(c), InputFormat::Delimited) if input.path.is_some() => {
-            parallel::read(input, req, opts, targets, worker_threads(), c)?
+            parallel::read(input, req, opts, targets, worker_threads(), c, roll)?
         }
         _ => None,
     };
-    let (meta, resolution, hashes) = match fast {
+    let (meta, resolution, hashes, rolled) = match fast {
         Some(p) => {
             for (t, s) in targets.iter_mut().zip(p.targets) {
                 t.builder.absorb(s.builder)?;
@@ -1470,7 +1604,7 @@ fn read_file(
                 rows: p.rows,
                 blank_rows: p.blank_rows,
             };
-            (meta, p.resolution, p.id_hashes)
+            (meta, p.resolution, p.id_hashes, p.rolled)
         }
         None => {
             let mut loader = FileLoader {
@@ -1487,7 +1621,17 @@ fn read_file(
                 .resolution
                 .take()
                 .ok_or_else(|| Error::Input(format!("{display}: no header row")))?;
-            (meta, resolution, None)
+            // Rolling up, the file's rows are summed up here (with their ids hashed first).
+            let (hashes, rolled) = match roll {
+                Some((plan, file)) => {
+                    let hashes = id_hashes(targets, id_field(req.dataset));
+                    let mut state = rollup::State::new(plan, file);
+                    state.fold(targets, 0);
+                    (hashes, Some(state))
+                }
+                None => (None, None),
+            };
+            (meta, resolution, hashes, rolled)
         }
     };
     col.rows_read += meta.rows;
@@ -1500,7 +1644,7 @@ fn read_file(
         rows: meta.rows,
         resolution,
     };
-    Ok((info, hashes))
+    Ok((info, hashes, rolled))
 }
 
 /// Build the DataFrame: money columns rescaled to one common scale.
@@ -1605,6 +1749,42 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
     })
 }
 
+/// The rolled-up frame and the scales [`finish`] would have chosen for the rows. None: a total
+/// does not fit (the rows are loaded instead, and `finish` reports it).
+fn finish_rolled(targets: &[Target], state: rollup::State) -> Option<Finished> {
+    let money_scale = (0..targets.len())
+        .filter(|&i| targets[i].kind == Kind::Money && targets[i].shared_scale)
+        .filter_map(|i| state.max_scale(i))
+        .max()
+        .unwrap_or(0);
+    let scale_of = |i: usize| {
+        if targets[i].shared_scale {
+            money_scale
+        } else {
+            state.max_scale(i).unwrap_or(0)
+        }
+    };
+    let mut scales = BTreeMap::new();
+    let mut columns = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        if !t.seen {
+            continue;
+        }
+        if t.kind == Kind::Money {
+            scales.insert(t.name.clone(), scale_of(i));
+        }
+        columns.push(t.name.clone());
+    }
+    let scale_list: Vec<u32> = (0..targets.len()).map(scale_of).collect();
+    let df = state.finish(targets, |i| scale_list[i])?;
+    Some(Finished {
+        df,
+        money_scale,
+        scales,
+        columns,
+    })
+}
+
 struct Finished {
     df: DataFrame,
     money_scale: u32,
@@ -1612,7 +1792,10 @@ struct Finished {
     columns: Vec<String>,
 }
 
-fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
+/// One currency per run: several is an error unless `--currency` picks one (the other rows are
+/// left out and counted). `rolled`: the frame is a rollup, whose rows count
+/// [`rollup::columns::LOADED`] rows each.
+fn check_currency(loaded: &mut Loaded, wanted: Option<&str>, rolled: bool) -> Result<()> {
     if !loaded.has("currency") {
         if let Some(c) = wanted {
             loaded.notes.push(format!(
@@ -1622,14 +1805,25 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
         return Ok(());
     }
     let ca = loaded.df.column("currency")?.str()?.clone();
+    let weights: Vec<usize> = if rolled {
+        loaded
+            .df
+            .column(rollup::columns::LOADED)?
+            .i64()?
+            .iter()
+            .map(|w| w.unwrap_or(0).max(0) as usize)
+            .collect()
+    } else {
+        vec![1; ca.len()]
+    };
     // Counted as written, then by upper-cased code (a handful of distinct values).
     let mut written: std::collections::HashMap<&str, usize, foldhash::fast::FixedState> =
         Default::default();
     let mut missing = 0usize;
-    for v in ca.iter() {
+    for (v, &w) in ca.iter().zip(&weights) {
         match v {
-            Some(c) => *written.entry(c).or_default() += 1,
-            None => missing += 1,
+            Some(c) => *written.entry(c).or_default() += w,
+            None => missing += w,
         }
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -1665,7 +1859,12 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
                 .iter()
                 .map(|v| Some(v.is_some_and(|c| kept.get(c).copied().unwrap_or(false))))
                 .collect();
-            let dropped = ca.len() - keep.sum().unwrap_or(0) as usize;
+            let dropped: usize = keep
+                .iter()
+                .zip(&weights)
+                .filter(|(k, _)| *k != Some(true))
+                .map(|(_, &w)| w)
+                .sum();
             if dropped > 0 {
                 let mut others: Vec<String> = counts
                     .iter()
@@ -1692,16 +1891,22 @@ fn check_currency(loaded: &mut Loaded, wanted: Option<&str>) -> Result<()> {
 /// the column is absent). `hashes`, when the readers gave them, are hashes of every id read (a
 /// superset of the rows kept): all distinct proves the ids unique without a hash table of
 /// millions of strings; any two equal (a repeat, or a collision) leads to the exact check.
+/// True when there are hashes and they are all distinct (which proves the ids distinct).
+fn hashes_distinct(hashes: Option<Vec<u64>>) -> bool {
+    let Some(mut h) = hashes else {
+        return false;
+    };
+    // sorted runs, one per chunk: a stable sort merges them
+    h.sort();
+    h.windows(2).all(|w| w[0] != w[1])
+}
+
 fn note_duplicate_ids(loaded: &mut Loaded, column: &str, hashes: Option<Vec<u64>>) -> Result<bool> {
     if !loaded.has(column) {
         return Ok(true);
     }
-    if let Some(mut h) = hashes {
-        // sorted runs, one per chunk: a stable sort merges them
-        h.sort();
-        if h.windows(2).all(|w| w[0] != w[1]) {
-            return Ok(false);
-        }
+    if hashes_distinct(hashes) {
+        return Ok(false);
     }
     // The common case first: as many distinct ids as ids (one hash pass, no groups built).
     let ids = loaded.df.column(column)?.as_materialized_series();
@@ -1789,9 +1994,11 @@ mod tests {
             extra_columns: &[],
             exact: &[],
         };
-        let one = load_with(&inputs, &req, opts, None).unwrap();
+        let one = load_with(&inputs, &req, opts, None, None).unwrap().unwrap();
         for chunk in [1, 7, 64, 1000, parallel::CHUNK_BYTES] {
-            let par = load_with(&inputs, &req, opts, Some(chunk)).unwrap();
+            let par = load_with(&inputs, &req, opts, Some(chunk), None)
+                .unwrap()
+                .unwrap();
             assert!(
                 one.df.equals_missing(&par.df),
                 "{path} chunk {chunk}:\n{}\n{}",
@@ -1874,7 +2081,9 @@ mod tests {
             extra_columns: &[],
             exact: &[],
         };
-        let got = load_with(&dup, &req, &LoadOptions::default(), Some(64)).unwrap();
+        let got = load_with(&dup, &req, &LoadOptions::default(), Some(64), None)
+            .unwrap()
+            .unwrap();
         assert!(got.repeated_ids);
         assert!(
             got.notes.iter().any(|n| n.contains("shipment_id value")),
@@ -1883,11 +2092,245 @@ mod tests {
         );
         let clean = source::resolve_inputs(&["testdata/shipments.csv".to_string()]).unwrap();
         assert!(
-            !load_with(&clean, &req, &LoadOptions::default(), Some(64))
+            !load_with(&clean, &req, &LoadOptions::default(), Some(64), None)
+                .unwrap()
                 .unwrap()
                 .repeated_ids
         );
         same_in_parallel("testdata/aging/invoices_gbk.csv", Dataset::Invoices, &[]);
+    }
+
+    /// The loader's rollup of `path` (on one thread and in chunks of several sizes) is the
+    /// polars rollup (`analytics::rollup::rollup`) of its loaded rows.
+    fn rolls_up_as_polars(path: &str, spec: &Rollup, opts: &LoadOptions, extra: &[(String, Kind)]) {
+        use crate::analytics::activity::Ids;
+        use crate::analytics::rollup as reference;
+        let inputs = source::resolve_inputs(&[path.to_string()]).unwrap();
+        let req = Request {
+            dataset: Dataset::Shipments,
+            fields: SHIP_FIELDS,
+            extra_columns: extra,
+            exact: &["teu"],
+        };
+        let rows = load_with(&inputs, &req, opts, Some(64), None)
+            .unwrap()
+            .unwrap();
+        let ids = Ids::new(rows.repeated_ids);
+        // Rows in a fixed order; positions compared as an order (the loader gives ranks).
+        let normal = |df: DataFrame, keys: &[String]| -> DataFrame {
+            let mut df = df
+                .lazy()
+                .sort(
+                    keys.to_vec(),
+                    SortMultipleOptions::default().with_nulls_last(true),
+                )
+                .collect()
+                .unwrap();
+            for l in &spec.last {
+                let p = rollup::columns::pos(l);
+                if df.schema().contains(&p) {
+                    let ranked = df
+                        .column(&p)
+                        .unwrap()
+                        .as_materialized_series()
+                        .rank(
+                            RankOptions {
+                                method: RankMethod::Dense,
+                                descending: false,
+                            },
+                            None,
+                        )
+                        .cast(&DataType::Int64)
+                        .unwrap();
+                    df.with_column(ranked.with_name(p.as_str().into()).into())
+                        .unwrap();
+                }
+            }
+            df
+        };
+        for chunk in [None, Some(1), Some(64), Some(parallel::CHUNK_BYTES)] {
+            let rolled = load_with(&inputs, &req, opts, chunk, Some(spec))
+                .unwrap()
+                .unwrap_or_else(|| panic!("{path}: rollup given up"));
+            assert_eq!(rolled.rolled.as_ref(), Some(spec));
+            assert_eq!(rolled.money_scale, rows.money_scale, "{path}");
+            assert_eq!(rolled.scales, rows.scales, "{path}");
+            assert_eq!(rolled.columns, rows.columns, "{path}");
+            assert_eq!(rolled.notes, rows.notes, "{path}");
+            assert_eq!(rolled.rows_read, rows.rows_read, "{path}");
+            assert_eq!(rolled.repeated_ids, rows.repeated_ids, "{path}");
+            // the loader keeps the currency apart until it is checked
+            let mut got = rolled.df.clone();
+            if got.schema().contains("currency") && !spec.keys.iter().any(|k| k == "currency") {
+                got = got.drop("currency").unwrap();
+                let keys: Vec<Expr> = spec
+                    .keys
+                    .iter()
+                    .filter(|k| got.schema().contains(k.as_str()))
+                    .map(|k| col(k.as_str()))
+                    .collect();
+                assert_eq!(
+                    got.height(),
+                    got.clone()
+                        .lazy()
+                        .group_by(keys)
+                        .agg([len()])
+                        .collect()
+                        .unwrap()
+                        .height(),
+                    "{path}: one currency per key"
+                );
+            }
+            let want = reference::rollup(rows.df.clone().lazy(), spec, ids)
+                .unwrap()
+                .collect()
+                .unwrap();
+            let keys: Vec<String> = spec
+                .keys
+                .iter()
+                .filter(|k| want.schema().contains(k.as_str()))
+                .cloned()
+                .collect();
+            let (got, want) = (normal(got, &keys), normal(want, &keys));
+            assert!(
+                got.equals_missing(&want),
+                "{path} chunk {chunk:?}:\n{got}\n{want}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_loaders_rollup_is_the_polars_rollup() {
+        let days = |s: &str| days_since_epoch(s.parse().unwrap());
+        let tier = Rollup {
+            keys: vec!["customer_id".into()],
+            sums: vec!["revenue".into(), "cost".into()],
+            null_counts: vec!["cost".into()],
+            last: vec!["customer_name".into()],
+            shipments: true,
+            ..Rollup::default()
+        };
+        let window = Rollup {
+            from: Some(days("2024-03-01")),
+            to: Some(days("2024-09-30")),
+            ..tier.clone()
+        };
+        let lanes = Rollup {
+            keys: vec!["lane".into(), "customer_id".into()],
+            sums: vec!["teu".into()],
+            last: vec!["customer_name".into()],
+            ..Rollup::default()
+        };
+        let none = LoadOptions::default();
+        for f in [
+            "testdata/shipments.csv",
+            "testdata/shipments_gbk.csv",
+            "testdata/shipments_utf16.txt",
+            "testdata/cdnow_sample.csv",
+            "testdata/shipments_gbk_en.parquet",
+            "testdata/typed/shipments.parquet",
+            "testdata/typed/shipments_groups.parquet",
+        ] {
+            for spec in [&tier, &window, &lanes] {
+                rolls_up_as_polars(f, spec, &none, &[]);
+            }
+        }
+        let comma = LoadOptions {
+            number: NumberFormat {
+                decimal_comma: true,
+            },
+            ..LoadOptions::default()
+        };
+        rolls_up_as_polars("testdata/shipments_semicolon.csv", &tier, &comma, &[]);
+        // an extra column as a key
+        let by_mode = Rollup {
+            keys: vec!["Mode".into(), "customer_id".into()],
+            ..tier.clone()
+        };
+        rolls_up_as_polars(
+            "testdata/shipments.csv",
+            &by_mode,
+            &none,
+            &[("Mode".into(), Kind::Text)],
+        );
+    }
+
+    #[test]
+    fn the_rollup_is_given_up_where_rows_are_needed() {
+        let spec = Rollup {
+            keys: vec!["customer_id".into()],
+            sums: vec!["revenue".into()],
+            shipments: true,
+            ..Rollup::default()
+        };
+        let req = Request {
+            dataset: Dataset::Shipments,
+            fields: SHIP_FIELDS,
+            extra_columns: &[],
+            exact: &[],
+        };
+        let load = |path: &str, spec: &Rollup, opts: &LoadOptions| {
+            let inputs = source::resolve_inputs(&[path.to_string()]).unwrap();
+            load_rolled_with(&inputs, &req, opts, Some(64), spec).unwrap()
+        };
+        let none = LoadOptions::default();
+        // repeated shipment ids: distinct ids must be counted from the rows
+        let dup = load("testdata/bad/duplicate_ids.csv", &spec, &none);
+        assert!(dup.rolled.is_none() && dup.repeated_ids);
+        assert!(dup.notes.iter().any(|n| n.contains("shipment_id value")));
+        // ... and to describe the repeats in the note, whatever is counted
+        let sums_only = Rollup {
+            shipments: false,
+            ..spec.clone()
+        };
+        let dup = load("testdata/bad/duplicate_ids.csv", &sums_only, &none);
+        assert!(dup.rolled.is_none());
+        assert!(dup.notes.iter().any(|n| n.contains("shipment_id value")));
+        // a line-item export, shipping days, --dedupe, xlsx
+        assert!(
+            load(
+                "testdata/line_items.csv",
+                &spec,
+                &LoadOptions {
+                    skip_bad_rows: true,
+                    ..none.clone()
+                }
+            )
+            .rolled
+            .is_none()
+        );
+        let by_day = Rollup {
+            by_day: true,
+            ..spec.clone()
+        };
+        assert!(
+            load("testdata/shipments.csv", &by_day, &none)
+                .rolled
+                .is_none()
+        );
+        let dedupe = LoadOptions {
+            dedupe: true,
+            ..none.clone()
+        };
+        assert!(
+            load("testdata/shipments.csv", &spec, &dedupe)
+                .rolled
+                .is_none()
+        );
+        let sheet = LoadOptions {
+            sheet: Some("Shipments".into()),
+            ..none.clone()
+        };
+        assert!(
+            load("testdata/shipments.xlsx", &spec, &sheet)
+                .rolled
+                .is_none()
+        );
+        assert!(
+            load("testdata/shipments.csv", &spec, &none)
+                .rolled
+                .is_some()
+        );
     }
 
     #[test]
@@ -1917,7 +2360,9 @@ mod tests {
             extra_columns: &[],
             exact: &[],
         };
-        let got = load_with(&inputs, &req, &LoadOptions::default(), Some(7)).unwrap();
+        let got = load_with(&inputs, &req, &LoadOptions::default(), Some(7), None)
+            .unwrap()
+            .unwrap();
         assert_eq!(got.rows_read, 4);
         let names: Vec<Option<&str>> = got
             .df
@@ -1950,7 +2395,7 @@ mod tests {
         let opts = LoadOptions::default();
         let csv = &source::resolve_inputs(&["testdata/shipments.csv".to_string()]).unwrap()[0];
         let mut targets = build_targets(&req);
-        let p = parallel::read(csv, &req, &opts, &mut targets, 3, 4096).unwrap();
+        let p = parallel::read(csv, &req, &opts, &mut targets, 3, 4096, None).unwrap();
         assert_eq!(p.map(|p| p.rows), Some(1201));
         for pq in [
             "testdata/typed/shipments.parquet",
@@ -1959,14 +2404,14 @@ mod tests {
         ] {
             let pq = &source::resolve_inputs(&[pq.to_string()]).unwrap()[0];
             let mut targets = build_targets(&req);
-            let p = parquet::read(pq, &req, &opts, &mut targets, 2, 100).unwrap();
+            let p = parquet::read(pq, &req, &opts, &mut targets, 2, 100, None).unwrap();
             assert!(p.is_some(), "{}", pq.display);
         }
         // and a bad file does not
         let bad = &source::resolve_inputs(&["testdata/bad/bad_money.csv".to_string()]).unwrap()[0];
         let mut targets = build_targets(&req);
         assert!(
-            parallel::read(bad, &req, &opts, &mut targets, 2, 64)
+            parallel::read(bad, &req, &opts, &mut targets, 2, 64, None)
                 .unwrap()
                 .is_none()
         );
@@ -1981,8 +2426,8 @@ mod tests {
             extra_columns: &[],
             exact: &[],
         };
-        let one = load_with(&inputs, &req, &LoadOptions::default(), None).unwrap_err();
-        let par = load_with(&inputs, &req, &LoadOptions::default(), Some(16)).unwrap_err();
+        let one = load_with(&inputs, &req, &LoadOptions::default(), None, None).unwrap_err();
+        let par = load_with(&inputs, &req, &LoadOptions::default(), Some(16), None).unwrap_err();
         assert_eq!(one.to_string(), par.to_string());
         assert!(par.to_string().contains("bad_money.csv:5"), "{par}");
     }

@@ -18,7 +18,7 @@ use std::sync::{Mutex, mpsc};
 use super::{
     Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Parsed, Part, Request, Target,
     csv_builder, header_name, id_field, id_hashes, is_blank_record, open_delimited, plan_file,
-    push_row,
+    push_row, rollup,
 };
 use crate::error::Result;
 use crate::io::chunks::{self, Splitter};
@@ -42,6 +42,7 @@ pub(super) fn read(
     targets: &mut [Target],
     threads: usize,
     chunk_bytes: usize,
+    roll: Option<(&rollup::Plan, u32)>,
 ) -> Result<Option<Parsed>> {
     let display = input.display.as_str();
     let opened = open_delimited(input, opts)?;
@@ -103,14 +104,17 @@ pub(super) fn read(
     let mut fallback = false;
 
     std::thread::scope(|s| {
+        let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
             let out_tx = out_tx.clone();
             let (chunk_rx, stop, plan, pool) = (&chunk_rx, &stop, &plan, &pool);
-            s.spawn(move || {
+            workers.push(s.spawn(move || {
+                // Rolling up, each worker sums its chunks up itself; the sums are merged at the end.
+                let mut rolled = roll.map(|(p, file)| rollup::State::new(p, file));
                 loop {
                     let next = chunk_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok(chunk) = next else { break };
-                    let out = if stop.load(Ordering::Relaxed) {
+                    let mut out = if stop.load(Ordering::Relaxed) {
                         Part::unread()
                     } else {
                         parse_chunk(display, &chunk.data, delimiter, plan, proto, opts, id)
@@ -118,11 +122,17 @@ pub(super) fn read(
                     pool.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push(chunk.data);
+                    if out.clean
+                        && let Some(state) = &mut rolled
+                    {
+                        state.fold(&mut out.targets, chunk.seq as u32);
+                    }
                     if out_tx.send((chunk.seq, out)).is_err() {
                         break;
                     }
                 }
-            });
+                rolled
+            }));
         }
         drop(out_tx);
 
@@ -138,7 +148,7 @@ pub(super) fn read(
                     stop.store(true, Ordering::Relaxed);
                     continue;
                 }
-                if parsed.add(out).is_err() {
+                if parsed.add_read(out).is_err() {
                     *fallback = true;
                 }
             }
@@ -200,6 +210,16 @@ pub(super) fn read(
         if next_seq != seq {
             // A worker stopped without answering for every chunk.
             fallback = true;
+        }
+        for w in workers {
+            match w.join() {
+                Ok(Some(state)) => match &mut parsed.rolled {
+                    Some(all) => all.merge(state),
+                    None => parsed.rolled = Some(state),
+                },
+                Ok(None) => {}
+                Err(_) => fallback = true,
+            }
         }
     });
     if let Some(pb) = progress {

@@ -7,12 +7,13 @@
 //! a file with problems is read again by the single-threaded text path, which reports them.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
 use super::{
     Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target,
-    column_text, id_field, id_hashes, open_parquet, plan_file, push_row,
+    column_text, id_field, id_hashes, open_parquet, plan_file, push_row, rollup,
 };
 use crate::error::{Error, Result};
 use crate::io::fields::Kind;
@@ -75,6 +76,7 @@ pub(super) fn read(
     targets: &mut [Target],
     threads: usize,
     slice_rows: usize,
+    roll: Option<(&rollup::Plan, u32)>,
 ) -> Result<Option<Parsed>> {
     let display = input.display.as_str();
     let (path, mut reader, headers) = open_parquet(input)?;
@@ -109,17 +111,117 @@ pub(super) fn read(
     // The targets are not changed from here on: each slice makes its builders from them.
     let proto: &[Target] = targets;
     let id = id_field(req.dataset);
+    let file = File {
+        display,
+        path,
+        headers: &headers,
+        names: &names,
+        kinds: &kinds,
+        plan: &plan,
+        proto,
+        opts,
+        id,
+    };
+    // Slices on threads, each summed up by its thread when rolling up; one slice alone is
+    // parsed in row ranges on threads instead.
+    let ranges = if slices.len() < 2 { threads } else { 1 };
+    let workers = threads.clamp(1, slices.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    type Done = (Vec<(usize, Result<Vec<Part>>)>, Option<rollup::State>);
+    let done: Vec<Done> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (file, slices, next, stop) = (&file, &slices, &next, &stop);
+                s.spawn(move || {
+                    let mut rolled = roll.map(|(p, f)| rollup::State::new(p, f));
+                    let mut outs = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(offset, len)) = slices.get(k) else {
+                            break;
+                        };
+                        let mut parts = file.slice(offset, len, ranges);
+                        match &mut parts {
+                            Ok(parts) if parts.iter().all(|p| p.clean) => {
+                                // Pieces are numbered slice × 256 + range, so that rolled-up
+                                // positions follow the file.
+                                if let Some(state) = &mut rolled {
+                                    for (j, p) in parts.iter_mut().enumerate() {
+                                        state.fold(&mut p.targets, ((k as u32) << 8) | j as u32);
+                                    }
+                                }
+                            }
+                            _ => stop.store(true, Ordering::Relaxed),
+                        }
+                        outs.push((k, parts));
+                    }
+                    (outs, rolled)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| (Vec::new(), None)))
+            .collect()
+    });
     let mut parsed = Parsed::new(proto, resolution);
-    for (offset, len) in slices {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(display, e))?;
+    let mut outs: Vec<(usize, Result<Vec<Part>>)> = Vec::new();
+    for (o, state) in done {
+        outs.extend(o);
+        if let Some(state) = state {
+            match &mut parsed.rolled {
+                Some(all) => all.merge(state),
+                None => parsed.rolled = Some(state),
+            }
+        }
+    }
+    outs.sort_by_key(|(k, _)| *k);
+    if outs.len() != slices.len() && !stop.load(Ordering::Relaxed) {
+        // a worker died
+        return Ok(None);
+    }
+    for (_, parts) in outs {
+        // The first slice (in file order) that failed decides: its error, or the text path.
+        let parts = parts?;
+        if parts.iter().any(|p| !p.clean) {
+            return Ok(None);
+        }
+        for p in parts {
+            // Already summed up by its worker when rolling up: only its counts are added.
+            parsed.add_read(p)?;
+        }
+    }
+    Ok(Some(parsed))
+}
+
+/// What every slice of one Parquet file is read with.
+struct File<'a> {
+    display: &'a str,
+    path: &'a std::path::Path,
+    headers: &'a [String],
+    names: &'a [String],
+    kinds: &'a BTreeMap<usize, Vec<Kind>>,
+    plan: &'a FilePlan,
+    proto: &'a [Target],
+    opts: &'a LoadOptions,
+    id: Option<&'a str>,
+}
+
+impl File<'_> {
+    /// Reads `len` rows from `offset` into parts: one taken column by column, or `ranges` row
+    /// ranges parsed on as many threads.
+    fn slice(&self, offset: usize, len: usize, ranges: usize) -> Result<Vec<Part>> {
+        let display = self.display;
+        let file = std::fs::File::open(self.path).map_err(|e| Error::io(display, e))?;
         let df = ParquetReader::new(file)
-            .with_columns(Some(names.clone()))
+            .with_columns(Some(self.names.to_vec()))
             .with_slice(Some((offset, len)))
             .finish()
             .map_err(|e| Error::Input(format!("{display}: cannot read Parquet: {e}")))?;
         let mut cells: BTreeMap<usize, Cells> = BTreeMap::new();
-        for (ci, ks) in &kinds {
-            let name = headers[*ci].as_str();
+        for (ci, ks) in self.kinds {
+            let name = self.headers[*ci].as_str();
             let c = df.column(name)?;
             cells.insert(*ci, column_cells(c, ks, display, name)?);
         }
@@ -127,18 +229,18 @@ pub(super) fn read(
         drop(df);
 
         // Whole columns when every value can be taken as it is.
-        if let Some(out) = columnar(&cells, &plan, proto, height, id) {
-            parsed.add(out)?;
-            continue;
+        if let Some(out) = columnar(&cells, self.plan, self.proto, height, self.id) {
+            return Ok(vec![out]);
         }
 
         // Row ranges on threads, appended in order.
-        let threads = threads.clamp(1, height.div_ceil(64 * 1024).max(1));
+        let threads = ranges.clamp(1, height.div_ceil(64 * 1024).max(1));
         let per = height.div_ceil(threads).max(1);
-        let outs: Vec<Part> = std::thread::scope(|s| {
+        let (plan, proto, opts, id) = (self.plan, self.proto, self.opts, self.id);
+        Ok(std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|k| {
-                    let (cells, plan) = (&cells, &plan);
+                    let cells = &cells;
                     let range = (k * per).min(height)..((k + 1) * per).min(height);
                     s.spawn(move || {
                         parse_range(display, offset, range, cells, plan, proto, opts, id)
@@ -149,15 +251,8 @@ pub(super) fn read(
                 .into_iter()
                 .map(|h| h.join().unwrap_or_else(|_| Part::unread()))
                 .collect()
-        });
-        if outs.iter().any(|o| !o.clean) {
-            return Ok(None);
-        }
-        for out in outs {
-            parsed.add(out)?;
-        }
+        }))
     }
-    Ok(Some(parsed))
 }
 
 /// The typed cells of a column read as `kinds` (typed only when every use of it agrees).
