@@ -560,3 +560,64 @@ fn summary_segments_count_every_customer_once_in_rule_order() {
         );
     }
 }
+
+/// A customer's name is the last non-empty one in file order; a customer never named has none,
+/// and a name seen only outside the window does not count. The same whether the loader sums the
+/// rows up while reading (a file) or the rows are loaded (stdin), in tier and pareto.
+#[test]
+fn names_are_the_last_written_and_may_be_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = "shipment_id,customer_id,customer_name,ship_date,revenue\n\
+                S1,A,Acme,2024-01-01,100\n\
+                S2,B,,2024-01-02,50\n\
+                S3,A,,2024-01-03,10\n\
+                S4,C,Old name,2023-12-01,5\n\
+                S5,C,,2024-01-04,7\n\
+                S6,A,Acme Ltd,2023-06-01,1\n";
+    let path = dir.path().join("names.csv");
+    std::fs::write(&path, body).expect("write");
+    let file = path.to_str().expect("utf-8 path");
+    let names = |out: &Out, key: &str| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        let rows = v.as_array().expect("rows").clone();
+        rows.iter()
+            .map(|r| {
+                (
+                    r[key].as_str().unwrap_or("").to_string(),
+                    r["customer_name"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let want = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let all = want(&[("A", "Acme Ltd"), ("B", ""), ("C", "Old name")]);
+    let from_2024 = want(&[("A", "Acme"), ("B", ""), ("C", "")]);
+    for (args, expect) in [
+        (vec!["tier", file, "--format", "json"], &all),
+        (vec!["pareto", file, "--format", "json"], &all),
+        (
+            vec!["tier", file, "--from", "2024-01-01", "--format", "json"],
+            &from_2024,
+        ),
+        (
+            vec!["pareto", file, "--from", "2024-01-01", "--format", "json"],
+            &from_2024,
+        ),
+    ] {
+        let key = "customer_id";
+        let mut got = names(&ok(&args), key);
+        got.sort();
+        assert_eq!(&got, expect, "{args:?}");
+        // the same from stdin (rows loaded, then summed up by polars)
+        let mut stdin_args = args.clone();
+        stdin_args[1] = "-";
+        let out = run_stdin(&stdin_args, body.as_bytes().to_vec());
+        let mut got = names(&out, key);
+        got.sort();
+        assert_eq!(&got, expect, "stdin {args:?}");
+    }
+}

@@ -220,12 +220,16 @@ pub fn shipping_days() -> Expr {
         .cast(DataType::Int64)
 }
 
-/// The last non-empty value of a text column in input order.
+/// The last non-empty value of a text column in input order: the rollup's rows sorted by where
+/// their value was, rows without one (null position) first, so the last row has the latest
+/// value, or none when no row has one.
 pub fn last_text(column: &str) -> Expr {
     let p = pos(column);
     col(column)
-        .filter(col(p.as_str()).is_not_null())
-        .sort_by([col(p.as_str())], SortMultipleOptions::default())
+        .sort_by(
+            [col(p.as_str())],
+            SortMultipleOptions::default().with_nulls_last(false),
+        )
         .last()
         .alias(column)
 }
