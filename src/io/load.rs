@@ -125,6 +125,7 @@ impl Loaded {
 }
 
 /// A parsed value of one cell, borrowed from the record where possible.
+#[derive(Debug, Clone, Copy)]
 enum Val<'a> {
     Null,
     Text(&'a str),
@@ -886,6 +887,31 @@ fn push_row<'a>(
     opts: &LoadOptions,
     col: &mut Collector,
 ) {
+    let Some(vals) = parse_row(display, line, cell, plan, targets, opts, col) else {
+        return;
+    };
+    for (t, v) in targets.iter_mut().zip(vals) {
+        match (&mut t.builder, v) {
+            (Builder::Text(b), Val::Text(s)) => b.push(Some(s)),
+            (Builder::Text(b), _) => b.push(None),
+            (Builder::Fixed(b), Val::Fixed(f)) => b.push(Some(f)),
+            (Builder::Fixed(b), _) => b.push(None),
+            (Builder::Date(b), Val::Date(d)) => b.push(d),
+            (Builder::Date(b), _) => b.push(DATE_NULL),
+        }
+    }
+}
+
+/// Parse one row into its values by target; None when it is a bad row (its problems recorded).
+fn parse_row<'a>(
+    display: &str,
+    line: u64,
+    cell: impl Fn(usize) -> Cell<'a>,
+    plan: &FilePlan,
+    targets: &[Target],
+    opts: &LoadOptions,
+    col: &mut Collector,
+) -> Option<Vec<Val<'a>>> {
     let mut vals: Vec<Val<'a>> = Vec::with_capacity(targets.len());
     let mut bad = false;
     // Problems are listed once per distinct (file, column, message), with a count of repeats.
@@ -1000,18 +1026,9 @@ fn push_row<'a>(
     }
     if bad {
         col.bad_rows += 1;
-        return;
+        return None;
     }
-    for (t, v) in targets.iter_mut().zip(vals.drain(..)) {
-        match (&mut t.builder, v) {
-            (Builder::Text(b), Val::Text(s)) => b.push(Some(s)),
-            (Builder::Text(b), _) => b.push(None),
-            (Builder::Fixed(b), Val::Fixed(f)) => b.push(Some(f)),
-            (Builder::Fixed(b), _) => b.push(None),
-            (Builder::Date(b), Val::Date(d)) => b.push(d),
-            (Builder::Date(b), _) => b.push(DATE_NULL),
-        }
-    }
+    Some(vals)
 }
 
 pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {

@@ -17,8 +17,8 @@ use std::sync::{Mutex, mpsc};
 
 use super::{
     Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Parsed, Part, Request, Target,
-    csv_builder, header_name, id_field, id_hashes, is_blank_record, open_delimited, plan_file,
-    push_row, rollup,
+    Val, csv_builder, header_name, id_field, id_hashes, is_blank_record, open_delimited, parse_row,
+    plan_file, push_row, rollup,
 };
 use crate::error::Result;
 use crate::io::chunks::{self, Splitter};
@@ -114,19 +114,15 @@ pub(super) fn read(
                 loop {
                     let next = chunk_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok(chunk) = next else { break };
-                    let mut out = if stop.load(Ordering::Relaxed) {
+                    let out = if stop.load(Ordering::Relaxed) {
                         Part::unread()
                     } else {
-                        parse_chunk(display, &chunk.data, delimiter, plan, proto, opts, id)
+                        let fold = rolled.as_mut().map(|state| (state, chunk.seq as u32));
+                        parse_chunk(display, &chunk.data, delimiter, plan, proto, opts, id, fold)
                     };
                     pool.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push(chunk.data);
-                    if out.clean
-                        && let Some(state) = &mut rolled
-                    {
-                        state.fold(&mut out.targets, chunk.seq as u32);
-                    }
                     if out_tx.send((chunk.seq, out)).is_err() {
                         break;
                     }
@@ -269,7 +265,9 @@ fn header_fields(bytes: &[u8], delimiter: u8) -> Option<Vec<String>> {
     record.iter().map(header_name).collect()
 }
 
-/// Parses one chunk of whole records into fresh builders.
+/// Parses one chunk of whole records into fresh builders, or, rolling up, straight into the
+/// worker's totals (`fold`: its state and the chunk's number).
+#[allow(clippy::too_many_arguments)]
 fn parse_chunk(
     display: &str,
     data: &[u8],
@@ -278,8 +276,13 @@ fn parse_chunk(
     proto: &[Target],
     opts: &LoadOptions,
     id: Option<&str>,
+    mut fold: Option<(&mut rollup::State, u32)>,
 ) -> Part {
+    use std::hash::BuildHasher;
     let mut out = Part::new(proto);
+    let id_target = id.and_then(|id| proto.iter().position(|t| t.name == id));
+    let hasher = foldhash::fast::FixedState::with_seed(0);
+    let mut hashes: Vec<u64> = Vec::new();
     // Valid as a whole, so every field (cut at ASCII delimiters and quotes) is valid too.
     if std::str::from_utf8(data).is_err() {
         return out;
@@ -308,15 +311,33 @@ fn parse_chunk(
             out.blank_rows += 1;
             continue;
         }
-        out.rows += 1;
         let cell = |i: usize| Cell::Text(record.get(i).and_then(|b| std::str::from_utf8(b).ok()));
-        push_row(display, line, cell, plan, &mut out.targets, opts, &mut col);
+        match &mut fold {
+            None => push_row(display, line, cell, plan, &mut out.targets, opts, &mut col),
+            Some((state, piece)) => {
+                if let Some(vals) = parse_row(display, line, cell, plan, proto, opts, &mut col) {
+                    if let Some(Some(Val::Text(s))) = id_target.map(|i| vals.get(i)) {
+                        hashes.push(hasher.hash_one(s));
+                    }
+                    if state.fold_row(&vals, *piece, out.rows as u32).is_none() {
+                        state.failed = true;
+                    }
+                }
+            }
+        }
+        out.rows += 1;
         if col.total_problems > 0 {
             return out;
         }
     }
     out.blank_rows += lines.blank;
-    out.id_hashes = id_hashes(&mut out.targets, id);
+    out.id_hashes = match fold {
+        None => id_hashes(&mut out.targets, id),
+        Some(_) => id_target.map(|_| {
+            hashes.sort_unstable();
+            hashes
+        }),
+    };
     out.clean = true;
     out
 }

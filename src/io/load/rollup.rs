@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::{Builder, DATE_NULL, Target, new_builder};
+use super::{Builder, DATE_NULL, Target, Val, new_builder};
 use crate::io::fields::Kind;
 
 /// What to sum up per key while loading shipments. The result has one row per distinct key
@@ -239,6 +239,8 @@ pub(super) struct State {
     index: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
     accs: Vec<Acc>,
     money: Vec<MoneyStats>,
+    /// The key of the row being folded (kept to reuse its buffer).
+    key: Vec<u8>,
     /// An overflow was met: the rows are loaded instead.
     pub(super) failed: bool,
 }
@@ -251,6 +253,7 @@ impl State {
             index: HashMap::default(),
             accs: Vec::new(),
             money: vec![MoneyStats::default(); plan.money.len()],
+            key: Vec::with_capacity(64),
             failed: false,
         }
     }
@@ -267,127 +270,147 @@ impl State {
     }
 
     fn fold_values(&mut self, targets: &mut [Target], piece: u32) -> Option<()> {
-        let plan = &self.plan;
-        for (stats, &t) in self.money.iter_mut().zip(&plan.money) {
-            let Builder::Fixed(v) = &targets[t].builder else {
-                return None;
-            };
-            for (&m, &s) in v.mantissa.iter().zip(&v.scale) {
-                if s == super::FixedVec::NULL {
-                    continue;
-                }
-                stats.max_scale = Some(stats.max_scale.map_or(s, |x| x.max(s)));
-                let i = usize::from(s);
-                if stats.abs.len() <= i {
-                    stats.abs.resize(i + 1, 0);
-                }
-                stats.abs[i] = stats.abs[i].checked_add(u128::from(m.unsigned_abs()))?;
-            }
-        }
         for t in targets.iter_mut() {
             if let Builder::Text(b) = &mut t.builder {
                 b.seal().ok()?;
             }
         }
-        let texts = |i: usize| -> Option<Vec<Option<&str>>> {
-            match &targets[i].builder {
-                Builder::Text(b) => Some(b.parts.iter().flat_map(|p| p.iter()).collect()),
-                _ => None,
-            }
-        };
-        let keys: Vec<Vec<Option<&str>>> =
-            plan.keys.iter().map(|&i| texts(i)).collect::<Option<_>>()?;
-        let last: Vec<Vec<Option<&str>>> =
-            plan.last.iter().map(|&i| texts(i)).collect::<Option<_>>()?;
-        let Builder::Date(dates) = &targets[plan.date].builder else {
-            return None;
-        };
-        let Builder::Fixed(revenue) = &targets[plan.revenue].builder else {
-            return None;
-        };
-        let fixed = |i: usize| match &targets[i].builder {
-            Builder::Fixed(v) => Some(v),
-            _ => None,
-        };
-        let sums: Vec<&super::FixedVec> =
-            plan.sums.iter().map(|&i| fixed(i)).collect::<Option<_>>()?;
-        // Per null-counted target: which rows are empty.
-        let empty: Vec<Vec<bool>> = plan
-            .nulls
+        // The values of the targets the fold reads, as the row pipeline gave them.
+        let plan = &self.plan;
+        let used: Vec<usize> = plan
+            .keys
             .iter()
-            .map(|&i| match &targets[i].builder {
-                Builder::Text(b) => b
-                    .parts
-                    .iter()
-                    .flat_map(|p| p.iter())
-                    .map(|v| v.is_none())
-                    .collect(),
-                Builder::Fixed(v) => v
-                    .scale
-                    .iter()
-                    .map(|&s| s == super::FixedVec::NULL)
-                    .collect(),
-                Builder::Date(v) => v.iter().map(|&d| d == DATE_NULL).collect(),
+            .chain(&plan.sums)
+            .chain(&plan.nulls)
+            .chain(&plan.last)
+            .chain(&plan.money)
+            .chain([&plan.date, &plan.revenue])
+            .copied()
+            .collect();
+        enum Values<'b> {
+            Unused,
+            Text(Vec<Option<&'b str>>),
+            Fixed(&'b super::FixedVec),
+            Date(&'b [i32]),
+        }
+        let columns: Vec<Values<'_>> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match &t.builder {
+                _ if !used.contains(&i) => Values::Unused,
+                Builder::Text(b) => Values::Text(b.parts.iter().flat_map(|p| p.iter()).collect()),
+                Builder::Fixed(v) => Values::Fixed(v),
+                Builder::Date(v) => Values::Date(v),
             })
             .collect();
-        let mut key = Vec::with_capacity(64);
-        // Backwards: the first value met of a text kept last is the piece's last one, and the
-        // later rows' values need not be compared.
-        for (r, &d) in dates.iter().enumerate().rev() {
-            key.clear();
-            for k in &keys {
-                match k.get(r).copied().flatten() {
-                    Some(s) => {
-                        key.extend_from_slice(&(s.len() as u32).to_le_bytes());
-                        key.extend_from_slice(s.as_bytes());
+        let n = match &targets[plan.date].builder {
+            Builder::Date(v) => v.len(),
+            _ => return None,
+        };
+        let mut row: Vec<Val<'_>> = Vec::with_capacity(columns.len());
+        // Backwards: the first name met is the piece's last, and later ones need no comparing.
+        for r in (0..n).rev() {
+            row.clear();
+            row.extend(columns.iter().map(|c| match c {
+                Values::Unused => Val::Null,
+                Values::Text(v) => v.get(r).copied().flatten().map_or(Val::Null, Val::Text),
+                Values::Fixed(v) => match (v.mantissa.get(r), v.scale.get(r)) {
+                    (Some(&mantissa), Some(&scale)) if scale != super::FixedVec::NULL => {
+                        Val::Fixed(crate::io::parse::Fixed {
+                            mantissa,
+                            scale: u32::from(scale),
+                        })
                     }
-                    None => key.extend_from_slice(&u32::MAX.to_le_bytes()),
+                    _ => Val::Null,
+                },
+                Values::Date(v) => match v.get(r) {
+                    Some(&d) if d != DATE_NULL => Val::Date(d),
+                    _ => Val::Null,
+                },
+            }));
+            self.fold_row(&row, piece, r as u32)?;
+        }
+        Some(())
+    }
+
+    /// Folds one good row of the row pipeline in: `vals` by target, the `row`-th of `piece`.
+    /// None on an overflow.
+    pub(super) fn fold_row(&mut self, vals: &[Val<'_>], piece: u32, row: u32) -> Option<()> {
+        let plan = &self.plan;
+        for (stats, &t) in self.money.iter_mut().zip(&plan.money) {
+            if let Some(Val::Fixed(f)) = vals.get(t) {
+                let s = u8::try_from(f.scale).ok()?;
+                stats.max_scale = Some(stats.max_scale.map_or(s, |x| x.max(s)));
+                let i = usize::from(s);
+                if stats.abs.len() <= i {
+                    stats.abs.resize(i + 1, 0);
                 }
+                stats.abs[i] = stats.abs[i].checked_add(u128::from(f.mantissa.unsigned_abs()))?;
             }
-            let a = match self.index.get(key.as_slice()) {
-                Some(&a) => a as usize,
-                None => {
-                    let a = self.accs.len();
-                    self.index.insert(key.as_slice().into(), a as u32);
-                    self.accs.push(Acc::new(plan));
-                    a
+        }
+        let text = |i: usize| match vals.get(i) {
+            Some(Val::Text(s)) => Some(*s),
+            _ => None,
+        };
+        let key = &mut self.key;
+        key.clear();
+        for &k in &plan.keys {
+            match text(k) {
+                Some(s) => {
+                    key.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                    key.extend_from_slice(s.as_bytes());
                 }
-            };
-            let acc = &mut self.accs[a];
-            acc.loaded += 1;
-            if d == DATE_NULL || d < plan.from || d > plan.to {
-                continue;
+                None => key.extend_from_slice(&u32::MAX.to_le_bytes()),
             }
-            acc.rows += 1;
-            acc.first_any = acc.first_any.min(d);
-            acc.last_any = acc.last_any.max(d);
-            let shipment = revenue.scale[r] != super::FixedVec::NULL && revenue.mantissa[r] >= 0;
-            if shipment {
-                acc.ship_rows += 1;
-                acc.first = acc.first.min(d);
-                acc.last = acc.last.max(d);
+        }
+        let a = match self.index.get(key.as_slice()) {
+            Some(&a) => a as usize,
+            None => {
+                let a = self.accs.len();
+                self.index.insert(key.as_slice().into(), a as u32);
+                self.accs.push(Acc::new(plan));
+                a
             }
-            for (s, v) in acc.sums.iter_mut().zip(&sums) {
-                if v.scale[r] != super::FixedVec::NULL {
-                    s.add(i128::from(v.mantissa[r]), v.scale[r])?;
-                }
+        };
+        let acc = &mut self.accs[a];
+        acc.loaded += 1;
+        let d = match vals.get(plan.date) {
+            Some(Val::Date(d)) => *d,
+            _ => return Some(()),
+        };
+        if d < plan.from || d > plan.to {
+            return Some(());
+        }
+        acc.rows += 1;
+        acc.first_any = acc.first_any.min(d);
+        acc.last_any = acc.last_any.max(d);
+        if let Some(Val::Fixed(f)) = vals.get(plan.revenue)
+            && f.mantissa >= 0
+        {
+            acc.ship_rows += 1;
+            acc.first = acc.first.min(d);
+            acc.last = acc.last.max(d);
+        }
+        for (s, &t) in acc.sums.iter_mut().zip(&plan.sums) {
+            if let Some(Val::Fixed(f)) = vals.get(t) {
+                s.add(i128::from(f.mantissa), u8::try_from(f.scale).ok()?)?;
             }
-            for (c, e) in acc.nulls.iter_mut().zip(&empty) {
-                *c += i64::from(e.get(r).copied().unwrap_or(true));
-            }
-            for (slot, values) in acc.last_text.iter_mut().zip(&last) {
-                if let Some(s) = values.get(r).copied().flatten() {
-                    let pos = (self.file, (u64::from(piece) << 32) | r as u64);
-                    match slot {
-                        Some((p, _)) if *p >= pos => {}
-                        Some((p, v)) => {
-                            *p = pos;
-                            if **v != *s {
-                                *v = s.into();
-                            }
+        }
+        for (c, &t) in acc.nulls.iter_mut().zip(&plan.nulls) {
+            *c += i64::from(matches!(vals.get(t), None | Some(Val::Null)));
+        }
+        let pos = (self.file, (u64::from(piece) << 32) | u64::from(row));
+        for (slot, &t) in acc.last_text.iter_mut().zip(&plan.last) {
+            if let Some(s) = text(t) {
+                match slot {
+                    Some((p, _)) if *p >= pos => {}
+                    Some((p, v)) => {
+                        *p = pos;
+                        if **v != *s {
+                            *v = s.into();
                         }
-                        None => *slot = Some((pos, s.into())),
                     }
+                    None => *slot = Some((pos, s.into())),
                 }
             }
         }
