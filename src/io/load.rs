@@ -1032,8 +1032,9 @@ fn parse_row<'a>(
 }
 
 pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    (d - epoch).num_days() as i32
+    use chrono::Datelike;
+    // 1970-01-01 is day 719,163 counted from 0001-01-01 (day 1)
+    d.num_days_from_ce() - 719_163
 }
 
 pub fn date_from_days(days: i32) -> chrono::NaiveDate {
@@ -1917,9 +1918,28 @@ fn hashes_distinct(hashes: Option<Vec<u64>>) -> bool {
     let Some(mut h) = hashes else {
         return false;
     };
-    // sorted runs, one per chunk: a stable sort merges them
-    h.sort();
-    h.windows(2).all(|w| w[0] != w[1])
+    // Sorted runs, one per chunk: a stable sort merges them, each half on a thread of its own.
+    let mid = h.len() / 2;
+    let (a, b) = h.split_at_mut(mid);
+    let sorted = std::thread::scope(|s| {
+        let t = s.spawn(|| a.sort());
+        b.sort();
+        t.join().is_ok()
+    });
+    let distinct = |v: &[u64]| v.windows(2).all(|w| w[0] != w[1]);
+    if !sorted || !distinct(a) || !distinct(b) {
+        return false;
+    }
+    // and no hash in both halves
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return false,
+        }
+    }
+    true
 }
 
 fn note_duplicate_ids(loaded: &mut Loaded, column: &str, hashes: Option<Vec<u64>>) -> Result<bool> {
@@ -2249,6 +2269,32 @@ mod tests {
                 "{path} chunk {chunk:?}:\n{got}\n{want}"
             );
         }
+    }
+
+    #[test]
+    fn days_since_epoch_counts_calendar_days() {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let mut d = chrono::NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
+        let end = chrono::NaiveDate::from_ymd_opt(2101, 1, 5).unwrap();
+        while d <= end {
+            assert_eq!(days_since_epoch(d) as i64, (d - epoch).num_days(), "{d}");
+            assert_eq!(date_from_days(days_since_epoch(d)), d);
+            d = d.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn hashes_are_distinct_only_without_a_repeat_anywhere() {
+        assert!(!hashes_distinct(None));
+        assert!(hashes_distinct(Some(vec![])));
+        assert!(hashes_distinct(Some(vec![7])));
+        // sorted runs as the chunks give them
+        assert!(hashes_distinct(Some(vec![1, 5, 9, 2, 6, 10, 3])));
+        // a repeat within a half, across the halves, at the ends
+        assert!(!hashes_distinct(Some(vec![1, 1, 9, 2, 6, 10])));
+        assert!(!hashes_distinct(Some(vec![1, 5, 9, 2, 5, 10])));
+        assert!(!hashes_distinct(Some(vec![u64::MAX, 0, 3, 4, 5, u64::MAX])));
+        assert!(!hashes_distinct(Some(vec![0, 0])));
     }
 
     #[test]
