@@ -3,8 +3,6 @@
 
 use polars::prelude::*;
 
-use super::window::days;
-
 /// True for rows that are shipments (revenue ≥ 0), false for credit notes.
 pub fn is_shipment() -> Expr {
     col("revenue").gt_eq(lit(0i64))
@@ -44,28 +42,4 @@ pub fn shipment_count(ids: Ids, has_id: bool) -> Expr {
     } else {
         is_shipment().cast(DataType::Int64).sum()
     }
-}
-
-/// Distinct shipping days among shipment rows.
-pub fn shipping_days() -> Expr {
-    col("ship_date")
-        .filter(is_shipment())
-        .n_unique()
-        .cast(DataType::Int64)
-}
-
-/// First and last shipping day (days since epoch) among shipment rows; a customer with only
-/// credit notes falls back to the dates of those.
-pub fn first_day() -> Expr {
-    days("ship_date")
-        .filter(is_shipment())
-        .min()
-        .fill_null(days("ship_date").min())
-}
-
-pub fn last_day() -> Expr {
-    days("ship_date")
-        .filter(is_shipment())
-        .max()
-        .fill_null(days("ship_date").max())
 }

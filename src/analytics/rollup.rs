@@ -184,7 +184,7 @@ pub fn rows() -> Expr {
 }
 
 /// First shipping day (days since epoch) among shipment rows; a key with only credit notes
-/// falls back to the dates of those ([`activity::first_day`] on rows).
+/// falls back to the dates of those (docs/metrics.md, `tier`: credit notes are not shipments).
 pub fn first_day() -> Expr {
     col(FIRST).min().fill_null(col(FIRST_ANY).min())
 }
