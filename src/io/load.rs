@@ -404,21 +404,25 @@ fn id_field(ds: Dataset) -> Option<&'static str> {
 /// The sorted hashes of the values of a chunk's `id` column, to tell cheaply that ids are
 /// unique (see [`note_duplicate_ids`]). The column's open part is finished here.
 fn id_hashes(targets: &mut [Target], id: Option<&str>) -> Option<Vec<u64>> {
-    use std::hash::BuildHasher;
     let t = targets.iter_mut().find(|t| Some(t.name.as_str()) == id)?;
     let Builder::Text(text) = &mut t.builder else {
         return None;
     };
     text.seal().ok()?;
-    let hasher = foldhash::fast::FixedState::with_seed(0);
     let mut hashes: Vec<u64> = text
         .parts
         .iter()
         .flat_map(|p| p.iter().flatten())
-        .map(|s| hasher.hash_one(s))
+        .map(id_hash)
         .collect();
     hashes.sort_unstable();
     Some(hashes)
+}
+
+/// The hash of one id: every reader hashes with this, so that the hashes of all files compare.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(id)
 }
 
 /// The values of one piece of a file (a CSV chunk, a range of Parquet rows) read by a fast
@@ -1669,34 +1673,45 @@ fn read_file(
     Ok((info, hashes, rolled))
 }
 
-/// Build the DataFrame: money columns rescaled to one common scale.
-fn finish(targets: Vec<Target>) -> Result<Finished> {
-    let own_scale = |t: &Target| match &t.builder {
-        Builder::Fixed(v) => v.max_scale().unwrap_or(0),
-        _ => 0,
-    };
-    let money_scale = targets
-        .iter()
-        .filter(|t| t.kind == Kind::Money && t.shared_scale)
-        .filter_map(|t| match &t.builder {
-            Builder::Fixed(v) => v.max_scale(),
-            _ => None,
-        })
+/// The largest total of absolute amounts an exact column may reach, in units of its last
+/// place: any total of a group of its rows, and revenue − cost, then fit in Int64.
+const MAX_EXACT_TOTAL: i64 = i64::MAX / 2;
+
+/// The scale of every target in the loaded data, from the most decimals written in each
+/// (`max_scale` by target index): money fields share one scale, the most of any of them (also
+/// returned), so that revenue − cost is exact; other exact columns keep their own.
+fn target_scales(targets: &[Target], max_scale: impl Fn(usize) -> Option<u32>) -> (u32, Vec<u32>) {
+    let money_scale = (0..targets.len())
+        .filter(|&i| targets[i].kind == Kind::Money && targets[i].shared_scale)
+        .filter_map(&max_scale)
         .max()
         .unwrap_or(0);
+    let each = (0..targets.len())
+        .map(|i| {
+            if targets[i].shared_scale {
+                money_scale
+            } else {
+                max_scale(i).unwrap_or(0)
+            }
+        })
+        .collect();
+    (money_scale, each)
+}
+
+/// Build the DataFrame: money columns rescaled to one common scale.
+fn finish(targets: Vec<Target>) -> Result<Finished> {
+    let (money_scale, scale_of) = target_scales(&targets, |i| match &targets[i].builder {
+        Builder::Fixed(v) => v.max_scale(),
+        _ => None,
+    });
     let mut columns = Vec::new();
     let mut names = Vec::new();
     let mut scales = BTreeMap::new();
     let mut height = 0;
-    for t in targets {
+    for (t, scale) in targets.into_iter().zip(scale_of) {
         if !t.seen {
             continue;
         }
-        let scale = if t.shared_scale {
-            money_scale
-        } else {
-            own_scale(&t)
-        };
         if t.kind == Kind::Money {
             scales.insert(t.name.clone(), scale);
         }
@@ -1721,7 +1736,7 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
                             * 10i128.pow(scale.saturating_sub(f.scale))
                     })
                     .sum();
-                if total > (i64::MAX / 2) as i128 {
+                if total > MAX_EXACT_TOTAL as i128 {
                     let widest = v
                         .iter()
                         .flatten()
@@ -1774,18 +1789,7 @@ fn finish(targets: Vec<Target>) -> Result<Finished> {
 /// The rolled-up frame and the scales [`finish`] would have chosen for the rows. None: a total
 /// does not fit (the rows are loaded instead, and `finish` reports it).
 fn finish_rolled(targets: &[Target], state: rollup::State) -> Option<Finished> {
-    let money_scale = (0..targets.len())
-        .filter(|&i| targets[i].kind == Kind::Money && targets[i].shared_scale)
-        .filter_map(|i| state.max_scale(i))
-        .max()
-        .unwrap_or(0);
-    let scale_of = |i: usize| {
-        if targets[i].shared_scale {
-            money_scale
-        } else {
-            state.max_scale(i).unwrap_or(0)
-        }
-    };
+    let (money_scale, scale_of) = target_scales(targets, |i| state.max_scale(i));
     let mut scales = BTreeMap::new();
     let mut columns = Vec::new();
     for (i, t) in targets.iter().enumerate() {
@@ -1793,12 +1797,11 @@ fn finish_rolled(targets: &[Target], state: rollup::State) -> Option<Finished> {
             continue;
         }
         if t.kind == Kind::Money {
-            scales.insert(t.name.clone(), scale_of(i));
+            scales.insert(t.name.clone(), scale_of[i]);
         }
         columns.push(t.name.clone());
     }
-    let scale_list: Vec<u32> = (0..targets.len()).map(scale_of).collect();
-    let df = state.finish(targets, |i| scale_list[i])?;
+    let df = state.finish(targets, &scale_of)?;
     Some(Finished {
         df,
         money_scale,

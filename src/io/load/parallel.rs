@@ -17,8 +17,8 @@ use std::sync::{Mutex, mpsc};
 
 use super::{
     Cell, Collector, FilePlan, LineIndex, LoadOptions, NewlineQueue, Parsed, Part, Request, Target,
-    Val, csv_builder, header_name, id_field, id_hashes, is_blank_record, open_delimited, parse_row,
-    plan_file, push_row, rollup,
+    Val, csv_builder, header_name, id_field, id_hash, id_hashes, is_blank_record, open_delimited,
+    parse_row, plan_file, push_row, rollup,
 };
 use crate::error::Result;
 use crate::io::chunks::{self, Splitter};
@@ -278,10 +278,8 @@ fn parse_chunk(
     id: Option<&str>,
     mut fold: Option<(&mut rollup::State, u32)>,
 ) -> Part {
-    use std::hash::BuildHasher;
     let mut out = Part::new(proto);
     let id_target = id.and_then(|id| proto.iter().position(|t| t.name == id));
-    let hasher = foldhash::fast::FixedState::with_seed(0);
     let mut hashes: Vec<u64> = Vec::new();
     // Valid as a whole, so every field (cut at ASCII delimiters and quotes) is valid too.
     if std::str::from_utf8(data).is_err() {
@@ -317,11 +315,9 @@ fn parse_chunk(
             Some((state, piece)) => {
                 if let Some(vals) = parse_row(display, line, cell, plan, proto, opts, &mut col) {
                     if let Some(Some(Val::Text(s))) = id_target.map(|i| vals.get(i)) {
-                        hashes.push(hasher.hash_one(s));
+                        hashes.push(id_hash(s));
                     }
-                    if state.fold_row(&vals, *piece, out.rows as u32).is_none() {
-                        state.failed = true;
-                    }
+                    state.fold_row(&vals, *piece, out.rows as u32);
                 }
             }
         }

@@ -242,7 +242,7 @@ pub(super) struct State {
     /// The key of the row being folded (kept to reuse its buffer).
     key: Vec<u8>,
     /// An overflow was met: the rows are loaded instead.
-    pub(super) failed: bool,
+    failed: bool,
 }
 
 impl State {
@@ -328,14 +328,20 @@ impl State {
                     _ => Val::Null,
                 },
             }));
-            self.fold_row(&row, piece, r as u32)?;
+            self.fold_values_of_row(&row, piece, r as u32)?;
         }
         Some(())
     }
 
     /// Folds one good row of the row pipeline in: `vals` by target, the `row`-th of `piece`.
-    /// None on an overflow.
-    pub(super) fn fold_row(&mut self, vals: &[Val<'_>], piece: u32, row: u32) -> Option<()> {
+    pub(super) fn fold_row(&mut self, vals: &[Val<'_>], piece: u32, row: u32) {
+        if self.fold_values_of_row(vals, piece, row).is_none() {
+            self.failed = true;
+        }
+    }
+
+    /// [`State::fold_row`]; None on an overflow.
+    fn fold_values_of_row(&mut self, vals: &[Val<'_>], piece: u32, row: u32) -> Option<()> {
         let plan = &self.plan;
         for (stats, &t) in self.money.iter_mut().zip(&plan.money) {
             if let Some(Val::Fixed(f)) = vals.get(t) {
@@ -460,27 +466,23 @@ impl State {
         self.money[k].max_scale.map(u32::from)
     }
 
-    /// The result frame. `scales` gives each exact target's scale in the loaded data (as
-    /// `finish` chose it); None when a total does not fit (the rows are loaded instead, which
-    /// reports it).
-    pub(super) fn finish(
-        self,
-        targets: &[Target],
-        scale_of: impl Fn(usize) -> u32,
-    ) -> Option<DataFrame> {
+    /// The result frame. `scales` holds each target's scale in the loaded data (as
+    /// `target_scales` chose it); None when a total does not fit (the rows are loaded instead,
+    /// which reports it).
+    pub(super) fn finish(self, targets: &[Target], scales: &[u32]) -> Option<DataFrame> {
         if self.failed {
             return None;
         }
         let plan = &self.plan;
         // As `finish` checks the loaded column: every total of any group fits in Int64.
         for (stats, &t) in self.money.iter().zip(&plan.money) {
-            let scale = scale_of(t);
+            let scale = scales[t];
             let mut total: u128 = 0;
             for (s, &a) in stats.abs.iter().enumerate() {
                 let f = 10u128.checked_pow(scale.checked_sub(s as u32)?)?;
                 total = total.checked_add(a.checked_mul(f)?)?;
             }
-            if total > (i64::MAX / 2) as u128 {
+            if total > super::MAX_EXACT_TOTAL as u128 {
                 return None;
             }
         }
@@ -543,7 +545,7 @@ impl State {
             if !targets[t].seen {
                 continue;
             }
-            let scale = u8::try_from(scale_of(t)).ok()?;
+            let scale = u8::try_from(scales[t]).ok()?;
             let values = entries
                 .iter()
                 .map(|(_, a)| a.sums[k].at(scale))
