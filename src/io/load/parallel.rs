@@ -209,10 +209,7 @@ pub(super) fn read(
         }
         for w in workers {
             match w.join() {
-                Ok(Some(state)) => match &mut parsed.rolled {
-                    Some(all) => all.merge(state),
-                    None => parsed.rolled = Some(state),
-                },
+                Ok(Some(state)) => rollup::State::merge_into(&mut parsed.rolled, state),
                 Ok(None) => {}
                 Err(_) => fallback = true,
             }

@@ -170,10 +170,7 @@ pub(super) fn read(
     for (o, state) in done {
         outs.extend(o);
         if let Some(state) = state {
-            match &mut parsed.rolled {
-                Some(all) => all.merge(state),
-                None => parsed.rolled = Some(state),
-            }
+            rollup::State::merge_into(&mut parsed.rolled, state);
         }
     }
     outs.sort_by_key(|(k, _)| *k);

@@ -460,6 +460,14 @@ impl State {
         }
     }
 
+    /// Adds `more` to the totals in `all`, which it becomes when there are none yet.
+    pub(super) fn merge_into(all: &mut Option<State>, more: State) {
+        match all {
+            Some(all) => all.merge(more),
+            None => *all = Some(more),
+        }
+    }
+
     /// The largest scale written in target `t` (an exact column), if any value.
     pub(super) fn max_scale(&self, t: usize) -> Option<u32> {
         let k = self.plan.money.iter().position(|&m| m == t)?;
