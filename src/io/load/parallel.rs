@@ -23,6 +23,7 @@ use super::{
 use crate::error::Result;
 use crate::io::chunks::{self, Splitter};
 use crate::io::source::Input;
+use crate::io::tokenize::{Step, Tokenizer};
 
 /// Decoded text per chunk handed to a worker.
 pub(super) const CHUNK_BYTES: usize = 8 << 20;
@@ -264,6 +265,9 @@ fn header_fields(bytes: &[u8], delimiter: u8) -> Option<Vec<String>> {
 
 /// Parses one chunk of whole records into fresh builders, or, rolling up, straight into the
 /// worker's totals (`fold`: its state and the chunk's number).
+///
+/// Records are cut by the fast [`Tokenizer`]; from a record it does not read (see
+/// [`crate::io::tokenize`]) to the end of the chunk, by the `csv` crate.
 #[allow(clippy::too_many_arguments)]
 fn parse_chunk(
     display: &str,
@@ -273,33 +277,76 @@ fn parse_chunk(
     proto: &[Target],
     opts: &LoadOptions,
     id: Option<&str>,
-    mut fold: Option<(&mut rollup::State, u32)>,
+    fold: Option<(&mut rollup::State, u32)>,
 ) -> Part {
     let mut out = Part::new(proto);
-    let id_target = id.and_then(|id| proto.iter().position(|t| t.name == id));
-    let mut hashes: Vec<u64> = Vec::new();
+    let mut rows = Rows {
+        display,
+        plan,
+        proto,
+        opts,
+        id_target: id.and_then(|id| proto.iter().position(|t| t.name == id)),
+        fold,
+        hashes: Vec::new(),
+        col: Collector::new(false),
+    };
     // Valid as a whole, so every field (cut at ASCII delimiters and quotes) is valid too.
-    if std::str::from_utf8(data).is_err() {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return out;
+    };
+    // Where the csv crate takes over.
+    let mut rest = 0;
+    if let Some(mut tokens) = Tokenizer::new(text, delimiter) {
+        rest = loop {
+            match tokens.next_record() {
+                Step::End => break data.len(),
+                Step::Unusual => break tokens.record_start(),
+                Step::Record if tokens.is_blank() => out.blank_rows += 1,
+                // Lines are not counted here, nor needed: a chunk with a problem is read again
+                // on one thread, which reports it with its line.
+                Step::Record => {
+                    if !rows.push(&mut out, 0, |i| Cell::Text(tokens.field(i))) {
+                        return out;
+                    }
+                }
+            }
+        };
+        out.blank_rows += tokens.blank_lines();
+    }
+    if rest < data.len() && !csv_rows(&data[rest..], delimiter, &mut rows, &mut out) {
         return out;
     }
+    out.id_hashes = match rows.fold {
+        None => id_hashes(&mut out.targets, id),
+        Some(_) => rows.id_target.map(|_| {
+            rows.hashes.sort_unstable();
+            rows.hashes
+        }),
+    };
+    out.clean = true;
+    out
+}
+
+/// Reads records with the `csv` crate into `rows`; false at the first problem.
+fn csv_rows(data: &[u8], delimiter: u8, rows: &mut Rows<'_, '_>, out: &mut Part) -> bool {
     let newlines = NewlineQueue::default();
     newlines
         .borrow_mut()
         .extend(memchr::memchr_iter(b'\n', data).map(|p| p as u64));
-    // Lines are counted from the chunk (problems are reported by the single-threaded re-read).
+    // Lines are counted from the start of `data` (problems are reported by the
+    // single-threaded re-read).
     let mut lines = LineIndex {
         newlines,
         before: 0,
         blank: 0,
     };
-    let mut col = Collector::new(false);
     let mut rdr = csv_builder(delimiter).from_reader(data);
     let mut record = csv::ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(_) => return out,
+            Err(_) => return false,
         }
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
         if is_blank_record(&record) {
@@ -307,30 +354,52 @@ fn parse_chunk(
             continue;
         }
         let cell = |i: usize| Cell::Text(record.get(i).and_then(|b| std::str::from_utf8(b).ok()));
-        match &mut fold {
-            None => push_row(display, line, cell, plan, &mut out.targets, opts, &mut col),
+        if !rows.push(out, line, cell) {
+            return false;
+        }
+    }
+    out.blank_rows += lines.blank;
+    true
+}
+
+/// Where a chunk's rows go: builders (through [`push_row`]) or the worker's totals.
+struct Rows<'c, 's> {
+    display: &'c str,
+    plan: &'c FilePlan,
+    proto: &'c [Target],
+    opts: &'c LoadOptions,
+    id_target: Option<usize>,
+    fold: Option<(&'s mut rollup::State, u32)>,
+    /// Id hashes of the rows folded (builders give theirs at the end).
+    hashes: Vec<u64>,
+    col: Collector,
+}
+
+impl Rows<'_, '_> {
+    /// One row; false once a problem is found (the chunk is then read again on one thread).
+    fn push<'a>(&mut self, out: &mut Part, line: u64, cell: impl Fn(usize) -> Cell<'a>) -> bool {
+        let (display, plan, opts) = (self.display, self.plan, self.opts);
+        match &mut self.fold {
+            None => push_row(
+                display,
+                line,
+                cell,
+                plan,
+                &mut out.targets,
+                opts,
+                &mut self.col,
+            ),
             Some((state, piece)) => {
-                if let Some(vals) = parse_row(display, line, cell, plan, proto, opts, &mut col) {
-                    if let Some(Some(Val::Text(s))) = id_target.map(|i| vals.get(i)) {
-                        hashes.push(id_hash(s));
+                let parsed = parse_row(display, line, cell, plan, self.proto, opts, &mut self.col);
+                if let Some(vals) = parsed {
+                    if let Some(Some(Val::Text(s))) = self.id_target.map(|i| vals.get(i)) {
+                        self.hashes.push(id_hash(s));
                     }
                     state.fold_row(&vals, *piece, out.rows as u32);
                 }
             }
         }
         out.rows += 1;
-        if col.total_problems > 0 {
-            return out;
-        }
+        self.col.total_problems == 0
     }
-    out.blank_rows += lines.blank;
-    out.id_hashes = match fold {
-        None => id_hashes(&mut out.targets, id),
-        Some(_) => id_target.map(|_| {
-            hashes.sort_unstable();
-            hashes
-        }),
-    };
-    out.clean = true;
-    out
 }
