@@ -33,15 +33,6 @@ pub enum Step {
     Unusual,
 }
 
-/// Bit masks of one 64-byte block: bit `i` is byte `base + i`.
-#[derive(Debug, Clone, Copy)]
-struct Block {
-    base: usize,
-    /// Delimiters and line ends.
-    ends: u64,
-    quotes: u64,
-}
-
 /// The records of one chunk, one at a time.
 pub struct Tokenizer<'a> {
     text: &'a str,
@@ -49,7 +40,12 @@ pub struct Tokenizer<'a> {
     pos: usize,
     /// Where the last record (or the one found [`Step::Unusual`]) starts.
     record_start: usize,
-    block: Block,
+    /// Bit masks of the text's 64-byte blocks: bit `i` of block `k` is byte `64 k + i`.
+    /// Delimiters and line ends:
+    ends: Vec<u64>,
+    quotes: Vec<u64>,
+    /// The block `ends_left` is of.
+    block: usize,
     /// Delimiters and line ends of `block` not yet passed.
     ends_left: u64,
     spans: Vec<Span>,
@@ -73,18 +69,16 @@ impl<'a> Tokenizer<'a> {
             delimiter,
             pos: 0,
             record_start: 0,
-            block: Block {
-                base: 0,
-                ends: 0,
-                quotes: 0,
-            },
+            ends: Vec::new(),
+            quotes: Vec::new(),
+            block: 0,
             ends_left: 0,
             spans: Vec::with_capacity(32),
             unescaped: String::new(),
             blank_lines: 0,
         };
-        t.block = t.load(0);
-        t.ends_left = t.block.ends;
+        t.scan();
+        t.ends_left = t.ends.first().copied().unwrap_or(0);
         Some(t)
     }
 
@@ -215,81 +209,54 @@ impl<'a> Tokenizer<'a> {
     /// delimiter or line end found before.
     #[inline(always)]
     fn next_end(&mut self, from: usize) -> Option<usize> {
-        while self.ends_left != 0 {
-            let e = self.block.base + self.ends_left.trailing_zeros() as usize;
-            self.ends_left &= self.ends_left - 1;
-            if e >= from {
-                return Some(e);
-            }
-        }
-        self.next_end_slow(from)
-    }
-
-    #[inline(never)]
-    fn next_end_slow(&mut self, from: usize) -> Option<usize> {
-        let len = self.text.len();
-        if from >= len {
-            return None;
-        }
-        if from < self.block.base || from >= self.block.base + 64 {
-            self.block = self.load(from & !63);
-        }
-        let mut m = self.block.ends & (!0u64 << (from - self.block.base));
         loop {
-            if m != 0 {
-                let e = self.block.base + m.trailing_zeros() as usize;
-                self.ends_left = m & (m - 1);
-                return Some(e);
+            while self.ends_left != 0 {
+                let e = self.block * 64 + self.ends_left.trailing_zeros() as usize;
+                self.ends_left &= self.ends_left - 1;
+                if e >= from {
+                    return Some(e);
+                }
             }
-            let base = self.block.base + 64;
-            if base >= len {
-                self.ends_left = 0;
-                return None;
-            }
-            self.block = self.load(base);
-            m = self.block.ends;
+            self.block += 1;
+            self.ends_left = *self.ends.get(self.block)?;
         }
     }
 
     /// The first quote at or after `from`.
     fn next_quote(&mut self, from: usize) -> Option<usize> {
-        let len = self.text.len();
-        if from >= len {
-            return None;
+        let mut block = from / 64;
+        let mut m = self.quotes.get(block)? & (!0u64 << (from % 64));
+        while m == 0 {
+            block += 1;
+            m = *self.quotes.get(block)?;
         }
-        if from < self.block.base || from >= self.block.base + 64 {
-            self.block = self.load(from & !63);
-        }
-        let mut m = self.block.quotes & (!0u64 << (from - self.block.base));
-        loop {
-            if m != 0 {
-                let q = self.block.base + m.trailing_zeros() as usize;
-                // Delimiters inside the quotes are not field ends.
-                self.ends_left = self.block.ends & (!0u64 << (q - self.block.base));
-                return Some(q);
-            }
-            let base = self.block.base + 64;
-            if base >= len {
-                return None;
-            }
-            self.block = self.load(base);
-            m = self.block.quotes;
-        }
+        let q = block * 64 + m.trailing_zeros() as usize;
+        // Delimiters and line ends inside the quotes are not field ends.
+        self.block = block;
+        self.ends_left = self.ends[block] & (!0u64 << (q % 64));
+        Some(q)
     }
 
-    /// The masks of the 64 bytes from `base` (zeros past the end, which match nothing).
-    fn load(&self, base: usize) -> Block {
+    /// The masks of every block (zeros past the end, which match nothing).
+    fn scan(&mut self) {
         let bytes = self.text.as_bytes();
-        let (ends, quotes) = match bytes.get(base..base + 64) {
-            Some(block) => masks(block.try_into().unwrap_or(&[0; 64]), self.delimiter),
-            None => {
-                let mut padded = [0u8; 64];
-                let tail = bytes.get(base..).unwrap_or(&[]);
-                padded[..tail.len()].copy_from_slice(tail);
-                masks(&padded, self.delimiter)
-            }
-        };
-        Block { base, ends, quotes }
+        let blocks = bytes.len().div_ceil(64);
+        self.ends.reserve(blocks);
+        self.quotes.reserve(blocks);
+        let mut whole = bytes.chunks_exact(64);
+        for block in &mut whole {
+            let (e, q) = masks(block.try_into().unwrap_or(&[0; 64]), self.delimiter);
+            self.ends.push(e);
+            self.quotes.push(q);
+        }
+        let tail = whole.remainder();
+        if !tail.is_empty() {
+            let mut padded = [0u8; 64];
+            padded[..tail.len()].copy_from_slice(tail);
+            let (e, q) = masks(&padded, self.delimiter);
+            self.ends.push(e);
+            self.quotes.push(q);
+        }
     }
 }
 
