@@ -2,16 +2,16 @@
 //!
 //! It reads what the `csv` crate reads (RFC 4180 with its defaults: no trimming, `""` inside a
 //! quoted field is a quote, blank lines are skipped) for the shapes real exports have: unquoted
-//! fields, and quoted fields that end right before a delimiter or a line end. A chunk with
-//! anything else, a quote closed in the middle of a field or never closed, is
-//! [`Step::Unusual`]: the caller reads it with the `csv` crate instead, so both readers always
-//! give the same fields.
+//! fields, and quoted fields that end right before a delimiter or a line end. At a record with
+//! anything else (a quote closed in the middle of a field, or never closed) it stops with
+//! [`Step::Unusual`], and the caller reads the rest of the chunk with the `csv` crate, so both
+//! readers always give the same fields.
 //!
-//! Finding the delimiters is what costs: the text is scanned 64 bytes at a time into bit masks
-//! of its delimiters, line ends and quotes (SSE2 on x86_64, a plain loop elsewhere), and the
-//! fields are cut by walking those bits, so the work goes with the number of fields, not the
-//! number of bytes. Fields are slices of the chunk, not copies. On the 10M-row benchmark file
-//! this reads records about twice as fast as the `csv` crate (docs/BENCHMARKS.md).
+//! Finding the delimiters is what costs. The chunk is first scanned into bit masks of its
+//! delimiters, line ends and quotes, 64 bytes to a mask word (SSE2 on x86_64, a plain loop
+//! elsewhere); fields are then cut by walking those bits, so that the work goes with the number
+//! of fields, not of bytes. Fields are slices of the chunk, not copies. On the 10M-row benchmark
+//! file this reads records about twice as fast as the `csv` crate.
 
 /// A field's text: a range of the chunk, or (for a quoted field with `""` in it) of the
 /// record's unescaped text.
