@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use polars::prelude::*;
 
 use super::{
-    Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target,
-    column_text, id_field, id_hashes, open_parquet, plan_file, push_row, rollup,
+    Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target, Val,
+    column_text, id_field, id_hash, id_hashes, open_parquet, plan_file, push_row, rollup,
 };
 use crate::error::{Error, Result};
 use crate::io::fields::Kind;
@@ -141,20 +141,22 @@ pub(super) fn read(
                         let Some(&(offset, len)) = slices.get(k) else {
                             break;
                         };
-                        let mut parts = file.slice(offset, len, ranges);
+                        // Pieces are numbered slice × 256 + range, so that rolled-up
+                        // positions follow the file.
+                        let piece = (k as u32) << 8;
+                        let fold = rolled.as_mut().map(|state| (state, piece));
+                        let mut parts = file.slice(offset, len, ranges, fold);
                         match &mut parts {
-                            Ok(parts) if parts.iter().all(|p| p.clean) => {
-                                // Pieces are numbered slice × 256 + range, so that rolled-up
-                                // positions follow the file.
-                                if let Some(state) = &mut rolled {
+                            Ok((parts, folded)) if parts.iter().all(|p| p.clean) => {
+                                if let (Some(state), false) = (&mut rolled, *folded) {
                                     for (j, p) in parts.iter_mut().enumerate() {
-                                        state.fold(&mut p.targets, ((k as u32) << 8) | j as u32);
+                                        state.fold(&mut p.targets, piece | j as u32);
                                     }
                                 }
                             }
                             _ => stop.store(true, Ordering::Relaxed),
                         }
-                        outs.push((k, parts));
+                        outs.push((k, parts.map(|(p, _)| p)));
                     }
                     (outs, rolled)
                 })
@@ -207,8 +209,16 @@ struct File<'a> {
 
 impl File<'_> {
     /// Reads `len` rows from `offset` into parts: one taken column by column, or `ranges` row
-    /// ranges parsed on as many threads.
-    fn slice(&self, offset: usize, len: usize, ranges: usize) -> Result<Vec<Part>> {
+    /// ranges parsed on as many threads. Rolling up (`rolled`: the worker's totals and the
+    /// slice's number), a slice taken column by column is summed up here, and the second value
+    /// says so; other parts are for the caller to fold.
+    fn slice(
+        &self,
+        offset: usize,
+        len: usize,
+        ranges: usize,
+        rolled: Option<(&mut rollup::State, u32)>,
+    ) -> Result<(Vec<Part>, bool)> {
         let display = self.display;
         let file = std::fs::File::open(self.path).map_err(|e| Error::io(display, e))?;
         let df = ParquetReader::new(file)
@@ -226,15 +236,26 @@ impl File<'_> {
         drop(df);
 
         // Whole columns when every value can be taken as it is.
-        if let Some(out) = columnar(&cells, self.plan, self.proto, height, self.id) {
-            return Ok(vec![out]);
+        if let Some(typed) = typed_targets(&cells, self.plan, self.proto) {
+            let (proto, id) = (self.proto, self.id);
+            match rolled {
+                Some((state, piece)) => {
+                    let out = columnar_rolled(&typed, proto, height, id, state, piece);
+                    return Ok((vec![out], true));
+                }
+                None => {
+                    if let Some(out) = columnar(&typed, proto, height, id) {
+                        return Ok((vec![out], false));
+                    }
+                }
+            }
         }
 
         // Row ranges on threads, appended in order.
         let threads = ranges.clamp(1, height.div_ceil(64 * 1024).max(1));
         let per = height.div_ceil(threads).max(1);
         let (plan, proto, opts, id) = (self.plan, self.proto, self.opts, self.id);
-        Ok(std::thread::scope(|s| {
+        let parts = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|k| {
                     let cells = &cells;
@@ -248,7 +269,8 @@ impl File<'_> {
                 .into_iter()
                 .map(|h| h.join().unwrap_or_else(|_| Part::unread()))
                 .collect()
-        }))
+        });
+        Ok((parts, false))
     }
 }
 
@@ -287,33 +309,61 @@ fn column_cells(c: &Column, kinds: &[Kind], display: &str, name: &str) -> Result
     Ok(cells)
 }
 
-/// The slice's values column by column, without the row pipeline, when that gives exactly what
-/// the row pipeline gives: dates, integers and decimals that fit, ids and text already in their
-/// normal form (trimmed, not empty, ids not written as `17850.0`), no empty required value (so
-/// no problem to report and no blank row), no revenue to derive. None: use the row pipeline.
-fn columnar(
-    cells: &BTreeMap<usize, Cells>,
+/// A slice's column for one target, taken as it is (see [`typed_targets`]).
+pub(super) enum Typed<'c> {
+    /// Not in this file: empty in every row.
+    Absent,
+    Str(&'c StringChunked),
+    Date(&'c Int32Chunked),
+    Int(&'c Int64Chunked),
+    /// Unscaled decimals, each within i64, and their scale.
+    Dec(&'c Int128Chunked, u32),
+}
+
+impl Typed<'_> {
+    /// Row `r`'s value, as the row pipeline gives it.
+    #[inline]
+    pub(super) fn val(&self, r: usize) -> Val<'_> {
+        match self {
+            Typed::Absent => Val::Null,
+            Typed::Str(ca) => ca.get(r).map_or(Val::Null, Val::Text),
+            Typed::Date(ca) => ca.get(r).map_or(Val::Null, Val::Date),
+            Typed::Int(ca) => ca.get(r).map_or(Val::Null, |mantissa| {
+                Val::Fixed(Fixed { mantissa, scale: 0 })
+            }),
+            Typed::Dec(ca, scale) => match ca.get(r).map(i64::try_from) {
+                Some(Ok(mantissa)) => Val::Fixed(Fixed {
+                    mantissa,
+                    scale: *scale,
+                }),
+                _ => Val::Null,
+            },
+        }
+    }
+}
+
+/// The slice's columns by target, to be taken column by column without the row pipeline, when
+/// that gives exactly what the row pipeline gives: dates, integers and decimals that fit, ids
+/// and text already in their normal form (trimmed, not empty, ids not written as `17850.0`), no
+/// empty required value (so no problem to report and no blank row), no revenue to derive.
+/// None: use the row pipeline.
+fn typed_targets<'c>(
+    cells: &'c BTreeMap<usize, Cells>,
     plan: &FilePlan,
     proto: &[Target],
-    height: usize,
-    id: Option<&str>,
-) -> Option<Part> {
+) -> Option<Vec<Typed<'c>>> {
     if plan.derive_revenue.is_some() {
         return None;
     }
-    let mut targets: Vec<Target> = proto.iter().map(Target::fresh).collect();
+    let mut typed = Vec::with_capacity(proto.len());
     let mut any_required = false;
-    for (t, slot) in targets.iter_mut().zip(&plan.slots) {
+    for (t, slot) in proto.iter().zip(&plan.slots) {
         let Some((ci, _)) = slot else {
             // absent in this file: nulls, unless required (the row pipeline reports it)
             if t.required {
                 return None;
             }
-            match &mut t.builder {
-                Builder::Text(b) => (0..height).for_each(|_| b.push(None)),
-                Builder::Fixed(v) => (0..height).for_each(|_| v.push(None)),
-                Builder::Date(v) => v.resize(height, DATE_NULL),
-            }
+            typed.push(Typed::Absent);
             continue;
         };
         let c = cells.get(ci)?;
@@ -330,17 +380,65 @@ fn columnar(
             }
             any_required = true;
         }
-        match (&mut t.builder, c, t.kind) {
-            (Builder::Date(v), Cells::Date(ca), Kind::Date) => {
+        typed.push(match (c, t.kind) {
+            (Cells::Date(ca), Kind::Date) => Typed::Date(ca),
+            (Cells::Int(ca), Kind::Money | Kind::Number) => Typed::Int(ca),
+            (Cells::Dec(ca, scale), Kind::Money | Kind::Number) => {
+                if !ca.iter().flatten().all(|m| i64::try_from(m).is_ok()) {
+                    return None;
+                }
+                Typed::Dec(ca, *scale)
+            }
+            (Cells::Str(ca), Kind::Id) => {
+                let normal = ca
+                    .iter()
+                    .flatten()
+                    .all(|s| parse::normalize_id(s) == Some(s));
+                if !normal {
+                    return None;
+                }
+                Typed::Str(ca)
+            }
+            (Cells::Str(ca), Kind::Text) => {
+                let normal = ca.iter().flatten().all(|s| !s.is_empty() && s.trim() == s);
+                if !normal {
+                    return None;
+                }
+                Typed::Str(ca)
+            }
+            _ => return None,
+        });
+    }
+    // Without a required column every row could be blank: leave that to the row pipeline.
+    if !any_required {
+        return None;
+    }
+    Some(typed)
+}
+
+/// The slice's values column by column into builders (see [`typed_targets`]).
+fn columnar(
+    typed: &[Typed<'_>],
+    proto: &[Target],
+    height: usize,
+    id: Option<&str>,
+) -> Option<Part> {
+    let mut targets: Vec<Target> = proto.iter().map(Target::fresh).collect();
+    for (t, c) in targets.iter_mut().zip(typed) {
+        match (&mut t.builder, c) {
+            (Builder::Text(b), Typed::Absent) => (0..height).for_each(|_| b.push(None)),
+            (Builder::Fixed(v), Typed::Absent) => (0..height).for_each(|_| v.push(None)),
+            (Builder::Date(v), Typed::Absent) => v.resize(height, DATE_NULL),
+            (Builder::Date(v), Typed::Date(ca)) => {
                 v.reserve(ca.len());
                 v.extend(ca.iter().map(|d| d.unwrap_or(DATE_NULL)));
             }
-            (Builder::Fixed(v), Cells::Int(ca), Kind::Money | Kind::Number) => {
+            (Builder::Fixed(v), Typed::Int(ca)) => {
                 for m in ca.iter() {
                     v.push(m.map(|mantissa| Fixed { mantissa, scale: 0 }));
                 }
             }
-            (Builder::Fixed(v), Cells::Dec(ca, scale), Kind::Money | Kind::Number) => {
+            (Builder::Fixed(v), Typed::Dec(ca, scale)) => {
                 for m in ca.iter() {
                     let m = match m {
                         Some(m) => Some(i64::try_from(m).ok()?),
@@ -352,29 +450,9 @@ fn columnar(
                     }));
                 }
             }
-            (Builder::Text(b), Cells::Str(ca), Kind::Id) => {
-                let normal = ca
-                    .iter()
-                    .flatten()
-                    .all(|s| parse::normalize_id(s) == Some(s));
-                if !normal {
-                    return None;
-                }
-                b.push_part(ca.clone()).ok()?;
-            }
-            (Builder::Text(b), Cells::Str(ca), Kind::Text) => {
-                let normal = ca.iter().flatten().all(|s| !s.is_empty() && s.trim() == s);
-                if !normal {
-                    return None;
-                }
-                b.push_part(ca.clone()).ok()?;
-            }
+            (Builder::Text(b), Typed::Str(ca)) => b.push_part((*ca).clone()).ok()?,
             _ => return None,
         }
-    }
-    // Without a required column every row could be blank: leave that to the row pipeline.
-    if !any_required {
-        return None;
     }
     let id_hashes = id_hashes(&mut targets, id);
     Some(Part {
@@ -384,6 +462,36 @@ fn columnar(
         id_hashes,
         clean: true,
     })
+}
+
+/// The slice's columns summed up into `state` directly (see [`typed_targets`]): a part with
+/// its counts and id hashes, and no values.
+fn columnar_rolled(
+    typed: &[Typed<'_>],
+    proto: &[Target],
+    height: usize,
+    id: Option<&str>,
+    state: &mut rollup::State,
+    piece: u32,
+) -> Part {
+    state.fold_typed(typed, height, piece);
+    let id_hashes = id
+        .and_then(|id| proto.iter().position(|t| t.name == id))
+        .map(|i| match &typed[i] {
+            Typed::Str(ca) => {
+                let mut h: Vec<u64> = ca.iter().flatten().map(id_hash).collect();
+                h.sort_unstable();
+                h
+            }
+            _ => Vec::new(),
+        });
+    Part {
+        targets: proto.iter().map(Target::fresh).collect(),
+        rows: height,
+        blank_rows: 0,
+        id_hashes,
+        clean: true,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -465,7 +573,8 @@ mod tests {
                 cells.insert(*ci, column_cells(c, &[t.kind], path, h).unwrap());
             }
         }
-        columnar(&cells, &plan, &targets, df.height(), Some("shipment_id"))
+        let typed = typed_targets(&cells, &plan, &targets)?;
+        columnar(&typed, &targets, df.height(), Some("shipment_id"))
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::parquet::Typed;
 use super::{Builder, DATE_NULL, Target, Val, new_builder};
 use crate::io::fields::Kind;
 
@@ -269,6 +270,41 @@ impl State {
         }
     }
 
+    /// The targets the fold reads.
+    fn used(&self) -> Vec<usize> {
+        let plan = &self.plan;
+        plan.keys
+            .iter()
+            .chain(&plan.sums)
+            .chain(&plan.nulls)
+            .chain(&plan.last)
+            .chain(&plan.money)
+            .chain([&plan.date, &plan.revenue])
+            .copied()
+            .collect()
+    }
+
+    /// Folds `rows` rows of a Parquet slice's typed columns (by target) in, as the row
+    /// pipeline would give them; `piece` orders the pieces of this state's file.
+    pub(super) fn fold_typed(&mut self, columns: &[Typed<'_>], rows: usize, piece: u32) {
+        let used = self.used();
+        let columns: Vec<&Typed<'_>> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if used.contains(&i) { c } else { &Typed::Absent })
+            .collect();
+        let mut row: Vec<Val<'_>> = Vec::with_capacity(columns.len());
+        // Backwards: the first name met is the piece's last, and later ones need no comparing.
+        for r in (0..rows).rev() {
+            row.clear();
+            row.extend(columns.iter().map(|c| c.val(r)));
+            if self.fold_values_of_row(&row, piece, r as u32).is_none() {
+                self.failed = true;
+                return;
+            }
+        }
+    }
+
     fn fold_values(&mut self, targets: &mut [Target], piece: u32) -> Option<()> {
         for t in targets.iter_mut() {
             if let Builder::Text(b) = &mut t.builder {
@@ -277,16 +313,7 @@ impl State {
         }
         // The values of the targets the fold reads, as the row pipeline gave them.
         let plan = &self.plan;
-        let used: Vec<usize> = plan
-            .keys
-            .iter()
-            .chain(&plan.sums)
-            .chain(&plan.nulls)
-            .chain(&plan.last)
-            .chain(&plan.money)
-            .chain([&plan.date, &plan.revenue])
-            .copied()
-            .collect();
+        let used = self.used();
         enum Values<'b> {
             Unused,
             Text(Vec<Option<&'b str>>),
