@@ -409,14 +409,16 @@ fn id_hashes(targets: &mut [Target], id: Option<&str>) -> Option<Vec<u64>> {
         return None;
     };
     text.seal().ok()?;
-    let mut hashes: Vec<u64> = text
-        .parts
-        .iter()
-        .flat_map(|p| p.iter().flatten())
-        .map(id_hash)
-        .collect();
+    Some(sorted_id_hashes(
+        text.parts.iter().flat_map(|p| p.iter().flatten()),
+    ))
+}
+
+/// The hashes of `ids`, sorted (as each piece of a file gives them, to be merged).
+fn sorted_id_hashes<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u64> {
+    let mut hashes: Vec<u64> = ids.map(id_hash).collect();
     hashes.sort_unstable();
-    Some(hashes)
+    hashes
 }
 
 /// The hash of one id: every reader hashes with this, so that the hashes of all files compare.

@@ -13,7 +13,7 @@ use polars::prelude::*;
 
 use super::{
     Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target, Val,
-    column_text, id_field, id_hash, id_hashes, open_parquet, plan_file, push_row, rollup,
+    column_text, id_field, id_hashes, open_parquet, plan_file, push_row, rollup, sorted_id_hashes,
 };
 use crate::error::{Error, Result};
 use crate::io::fields::Kind;
@@ -478,11 +478,7 @@ fn columnar_rolled(
     let id_hashes = id
         .and_then(|id| proto.iter().position(|t| t.name == id))
         .map(|i| match &typed[i] {
-            Typed::Str(ca) => {
-                let mut h: Vec<u64> = ca.iter().flatten().map(id_hash).collect();
-                h.sort_unstable();
-                h
-            }
+            Typed::Str(ca) => sorted_id_hashes(ca.iter().flatten()),
             _ => Vec::new(),
         });
     Part {

@@ -287,22 +287,50 @@ impl State {
     /// Folds `rows` rows of a Parquet slice's typed columns (by target) in, as the row
     /// pipeline would give them; `piece` orders the pieces of this state's file.
     pub(super) fn fold_typed(&mut self, columns: &[Typed<'_>], rows: usize, piece: u32) {
+        let columns = self.read_columns(columns, |c| c);
+        if self
+            .fold_columns(&columns, rows, piece, |c, r| c.val(r))
+            .is_none()
+        {
+            self.failed = true;
+        }
+    }
+
+    /// `column(item)` of each target the fold reads; None for the others.
+    fn read_columns<'t, T, C>(
+        &self,
+        items: &'t [T],
+        column: impl Fn(&'t T) -> C,
+    ) -> Vec<Option<C>> {
         let used = self.used();
-        let columns: Vec<&Typed<'_>> = columns
+        items
             .iter()
             .enumerate()
-            .map(|(i, c)| if used.contains(&i) { c } else { &Typed::Absent })
-            .collect();
-        let mut row: Vec<Val<'_>> = Vec::with_capacity(columns.len());
+            .map(|(i, t)| used.contains(&i).then(|| column(t)))
+            .collect()
+    }
+
+    /// Folds `rows` rows in, row `r`'s value of each target being `val(column, r)`, and empty
+    /// for the targets without a column. None on an overflow.
+    fn fold_columns<'v, C>(
+        &mut self,
+        columns: &[Option<C>],
+        rows: usize,
+        piece: u32,
+        val: impl Fn(&C, usize) -> Val<'v>,
+    ) -> Option<()> {
+        let mut row: Vec<Val<'v>> = Vec::with_capacity(columns.len());
         // Backwards: the first name met is the piece's last, and later ones need no comparing.
         for r in (0..rows).rev() {
             row.clear();
-            row.extend(columns.iter().map(|c| c.val(r)));
-            if self.fold_values_of_row(&row, piece, r as u32).is_none() {
-                self.failed = true;
-                return;
-            }
+            row.extend(
+                columns
+                    .iter()
+                    .map(|c| c.as_ref().map_or(Val::Null, |c| val(c, r))),
+            );
+            self.fold_values_of_row(&row, piece, r as u32)?;
         }
+        Some(())
     }
 
     fn fold_values(&mut self, targets: &mut [Target], piece: u32) -> Option<()> {
@@ -311,53 +339,37 @@ impl State {
                 b.seal().ok()?;
             }
         }
+        let n = match &targets[self.plan.date].builder {
+            Builder::Date(v) => v.len(),
+            _ => return None,
+        };
         // The values of the targets the fold reads, as the row pipeline gave them.
-        let plan = &self.plan;
-        let used = self.used();
         enum Values<'b> {
-            Unused,
             Text(Vec<Option<&'b str>>),
             Fixed(&'b super::FixedVec),
             Date(&'b [i32]),
         }
-        let columns: Vec<Values<'_>> = targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| match &t.builder {
-                _ if !used.contains(&i) => Values::Unused,
-                Builder::Text(b) => Values::Text(b.parts.iter().flat_map(|p| p.iter()).collect()),
-                Builder::Fixed(v) => Values::Fixed(v),
-                Builder::Date(v) => Values::Date(v),
-            })
-            .collect();
-        let n = match &targets[plan.date].builder {
-            Builder::Date(v) => v.len(),
-            _ => return None,
-        };
-        let mut row: Vec<Val<'_>> = Vec::with_capacity(columns.len());
-        // Backwards: the first name met is the piece's last, and later ones need no comparing.
-        for r in (0..n).rev() {
-            row.clear();
-            row.extend(columns.iter().map(|c| match c {
-                Values::Unused => Val::Null,
-                Values::Text(v) => v.get(r).copied().flatten().map_or(Val::Null, Val::Text),
-                Values::Fixed(v) => match (v.mantissa.get(r), v.scale.get(r)) {
-                    (Some(&mantissa), Some(&scale)) if scale != super::FixedVec::NULL => {
-                        Val::Fixed(crate::io::parse::Fixed {
-                            mantissa,
-                            scale: u32::from(scale),
-                        })
-                    }
-                    _ => Val::Null,
-                },
-                Values::Date(v) => match v.get(r) {
-                    Some(&d) if d != DATE_NULL => Val::Date(d),
-                    _ => Val::Null,
-                },
-            }));
-            self.fold_values_of_row(&row, piece, r as u32)?;
-        }
-        Some(())
+        let columns = self.read_columns(targets, |t| match &t.builder {
+            Builder::Text(b) => Values::Text(b.parts.iter().flat_map(|p| p.iter()).collect()),
+            Builder::Fixed(v) => Values::Fixed(v),
+            Builder::Date(v) => Values::Date(v),
+        });
+        self.fold_columns(&columns, n, piece, |c, r| match c {
+            Values::Text(v) => v.get(r).copied().flatten().map_or(Val::Null, Val::Text),
+            Values::Fixed(v) => match (v.mantissa.get(r), v.scale.get(r)) {
+                (Some(&mantissa), Some(&scale)) if scale != super::FixedVec::NULL => {
+                    Val::Fixed(crate::io::parse::Fixed {
+                        mantissa,
+                        scale: u32::from(scale),
+                    })
+                }
+                _ => Val::Null,
+            },
+            Values::Date(v) => match v.get(r) {
+                Some(&d) if d != DATE_NULL => Val::Date(d),
+                _ => Val::Null,
+            },
+        })
     }
 
     /// Folds one good row of the row pipeline in: `vals` by target, the `row`-th of `piece`.
