@@ -26,6 +26,8 @@
 #   CHECK=0             skip the result comparison
 #   MEM_CAP_MIB=N       kill (and report) a run whose RSS passes N MiB (for 100M rows)
 set -euo pipefail
+# A failing step inside $(...) (the data generation) stops the script too.
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
