@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use polars::prelude::*;
 
 use super::{
-    Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target, Val,
+    Builder, Cell, Collector, DATE_NULL, FilePlan, LoadOptions, Parsed, Part, Request, Target,
     column_text, id_field, id_hashes, open_parquet, plan_file, push_row, rollup, sorted_id_hashes,
 };
 use crate::error::{Error, Result};
@@ -320,10 +320,12 @@ pub(super) enum Typed<'c> {
     Dec(&'c Int128Chunked, u32),
 }
 
-impl Typed<'_> {
-    /// Row `r`'s value, as the row pipeline gives it.
-    #[inline]
-    pub(super) fn val(&self, r: usize) -> Val<'_> {
+#[cfg(test)]
+impl<'c> Typed<'c> {
+    /// Row `r`'s value, as the row pipeline gives it (what the columnar fold of
+    /// `rollup::State::fold_typed` is tested against).
+    pub(super) fn val(&self, r: usize) -> super::Val<'c> {
+        use super::Val;
         match self {
             Typed::Absent => Val::Null,
             Typed::Str(ca) => ca.get(r).map_or(Val::Null, Val::Text),

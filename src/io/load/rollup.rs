@@ -284,16 +284,195 @@ impl State {
             .collect()
     }
 
-    /// Folds `rows` rows of a Parquet slice's typed columns (by target) in, as the row
-    /// pipeline would give them; `piece` orders the pieces of this state's file.
+    /// Folds `rows` rows of a Parquet slice's typed columns (by target) in, giving the totals
+    /// the row pipeline's values would give ([`State::fold_row`]; a test compares the two).
+    /// Column by column: each row gets the number of its key within the slice (see
+    /// [`key_codes`]), the columns are summed into dense arrays by that number, and only then
+    /// is each key of the slice added to the totals. `piece` orders the pieces of this state's
+    /// file.
     pub(super) fn fold_typed(&mut self, columns: &[Typed<'_>], rows: usize, piece: u32) {
-        let columns = self.read_columns(columns, |c| c);
-        if self
-            .fold_columns(&columns, rows, piece, |c, r| c.val(r))
-            .is_none()
-        {
+        if self.fold_slice(columns, rows, piece).is_none() {
             self.failed = true;
         }
+    }
+
+    /// [`State::fold_typed`]; None on an overflow, or a column of a kind the fold cannot read.
+    fn fold_slice(&mut self, columns: &[Typed<'_>], rows: usize, piece: u32) -> Option<()> {
+        let State {
+            plan,
+            file,
+            index,
+            accs,
+            money,
+            key,
+            ..
+        } = self;
+        // What the input says of each exact column: every value, in the window or not.
+        for (stats, &t) in money.iter_mut().zip(&plan.money) {
+            let col = columns.get(t)?;
+            let Some(scale) = fixed_scale(col) else {
+                continue;
+            };
+            let (mut n, mut abs) = (0usize, 0u128);
+            let mut overflow = false;
+            each_fixed(col, |_, m| {
+                n += 1;
+                match abs.checked_add(m.unsigned_abs()) {
+                    Some(v) => abs = v,
+                    None => overflow = true,
+                }
+            });
+            if overflow {
+                return None;
+            }
+            if n > 0 {
+                stats.max_scale = Some(stats.max_scale.map_or(scale, |x| x.max(scale)));
+                let i = usize::from(scale);
+                if stats.abs.len() <= i {
+                    stats.abs.resize(i + 1, 0);
+                }
+                stats.abs[i] = stats.abs[i].checked_add(abs)?;
+            }
+        }
+
+        if rows == 0 {
+            return Some(());
+        }
+        let slice = Slice::group(plan, columns, rows)?;
+        let groups = &slice.groups;
+        let n = slice.len();
+        let g = |r: usize| groups[r] as usize;
+
+        // The window: rows with a day in [from, to]; shipments among them (revenue ≥ 0).
+        let mut day = vec![0i32; rows];
+        let mut in_window = vec![false; rows];
+        match columns.get(plan.date)? {
+            Typed::Date(ca) => {
+                for (r, d) in ca.iter().enumerate() {
+                    if let Some(d) = d
+                        && d >= plan.from
+                        && d <= plan.to
+                    {
+                        day[r] = d;
+                        in_window[r] = true;
+                    }
+                }
+            }
+            Typed::Absent => {}
+            _ => return None,
+        }
+        let mut shipment = vec![false; rows];
+        each_fixed(columns.get(plan.revenue)?, |r, m| shipment[r] = m >= 0);
+
+        let mut loaded = vec![0i64; n];
+        let mut in_rows = vec![0i64; n];
+        let mut ship_rows = vec![0i64; n];
+        let (mut first, mut last) = (vec![i32::MAX; n], vec![i32::MIN; n]);
+        let (mut first_any, mut last_any) = (vec![i32::MAX; n], vec![i32::MIN; n]);
+        for r in 0..rows {
+            let k = g(r);
+            loaded[k] += 1;
+            if !in_window[r] {
+                continue;
+            }
+            let d = day[r];
+            in_rows[k] += 1;
+            first_any[k] = first_any[k].min(d);
+            last_any[k] = last_any[k].max(d);
+            if shipment[r] {
+                ship_rows[k] += 1;
+                first[k] = first[k].min(d);
+                last[k] = last[k].max(d);
+            }
+        }
+        // Sums: the mantissas at the column's one scale, and how many there were.
+        let mut sums: Vec<(u8, Vec<i128>, Vec<u32>)> = Vec::with_capacity(plan.sums.len());
+        for &t in &plan.sums {
+            let col = columns.get(t)?;
+            let (mut total, mut count) = (vec![0i128; n], vec![0u32; n]);
+            each_fixed(col, |r, m| {
+                if in_window[r] {
+                    total[g(r)] += m;
+                    count[g(r)] += 1;
+                }
+            });
+            sums.push((fixed_scale(col).unwrap_or(0), total, count));
+        }
+        let mut nulls: Vec<Vec<i64>> = Vec::with_capacity(plan.nulls.len());
+        for &t in &plan.nulls {
+            let mut count = vec![0i64; n];
+            each_null(columns.get(t)?, rows, |r| {
+                if in_window[r] {
+                    count[g(r)] += 1;
+                }
+            });
+            nulls.push(count);
+        }
+        // The last non-empty text of each key: its row and value.
+        let mut lasts: Vec<Vec<Option<(u32, &str)>>> = Vec::with_capacity(plan.last.len());
+        for &t in &plan.last {
+            let mut at: Vec<Option<(u32, &str)>> = vec![None; n];
+            match columns.get(t)? {
+                Typed::Str(ca) => {
+                    for (r, s) in ca.iter().enumerate() {
+                        if let Some(s) = s
+                            && in_window[r]
+                        {
+                            at[g(r)] = Some((r as u32, s));
+                        }
+                    }
+                }
+                Typed::Absent => {}
+                _ => return None,
+            }
+            lasts.push(at);
+        }
+
+        // Each key of the slice into the totals.
+        for k in 0..n {
+            slice.key_bytes(k, key);
+            let a = match index.get(key.as_slice()) {
+                Some(&a) => a as usize,
+                None => {
+                    let a = accs.len();
+                    index.insert(key.as_slice().into(), a as u32);
+                    accs.push(Acc::new(plan));
+                    a
+                }
+            };
+            let acc = &mut accs[a];
+            acc.loaded += loaded[k];
+            acc.rows += in_rows[k];
+            acc.ship_rows += ship_rows[k];
+            acc.first = acc.first.min(first[k]);
+            acc.last = acc.last.max(last[k]);
+            acc.first_any = acc.first_any.min(first_any[k]);
+            acc.last_any = acc.last_any.max(last_any[k]);
+            for (s, (scale, total, count)) in acc.sums.iter_mut().zip(&sums) {
+                if count[k] > 0 {
+                    s.add(total[k], *scale)?;
+                }
+            }
+            for (c, count) in acc.nulls.iter_mut().zip(&nulls) {
+                *c += count[k];
+            }
+            for (slot, at) in acc.last_text.iter_mut().zip(&lasts) {
+                if let Some((row, s)) = at[k] {
+                    let pos = (*file, (u64::from(piece) << 32) | u64::from(row));
+                    match slot {
+                        Some((p, _)) if *p >= pos => {}
+                        Some((p, v)) => {
+                            *p = pos;
+                            if **v != *s {
+                                *v = s.into();
+                            }
+                        }
+                        None => *slot = Some((pos, s.into())),
+                    }
+                }
+            }
+        }
+        Some(())
     }
 
     /// `column(item)` of each target the fold reads; None for the others.
@@ -628,5 +807,332 @@ impl State {
             cols.push(Column::new(columns::pos(name).as_str().into(), rank));
         }
         DataFrame::new(n, cols).ok()
+    }
+}
+
+/// The scale of an exact typed column (None: not an exact column).
+fn fixed_scale(col: &Typed<'_>) -> Option<u8> {
+    match col {
+        Typed::Int(_) => Some(0),
+        Typed::Dec(_, scale) => u8::try_from(*scale).ok(),
+        _ => None,
+    }
+}
+
+/// Calls `f(row, mantissa)` for each value of an exact typed column, in row order (nothing for
+/// another column: the row pipeline gives no exact value there either).
+fn each_fixed(col: &Typed<'_>, mut f: impl FnMut(usize, i128)) {
+    match col {
+        Typed::Int(ca) => {
+            for (r, m) in ca.iter().enumerate() {
+                if let Some(m) = m {
+                    f(r, i128::from(m));
+                }
+            }
+        }
+        // `typed_targets` took the column only with every mantissa within i64.
+        Typed::Dec(ca, _) => {
+            for (r, m) in ca.iter().enumerate() {
+                if let Some(m) = m {
+                    f(r, m);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Calls `f(row)` for each empty value of a typed column, in row order.
+fn each_null(col: &Typed<'_>, rows: usize, mut f: impl FnMut(usize)) {
+    fn each<T>(values: impl Iterator<Item = Option<T>>, f: &mut impl FnMut(usize)) {
+        for (r, v) in values.enumerate() {
+            if v.is_none() {
+                f(r);
+            }
+        }
+    }
+    match col {
+        Typed::Absent => (0..rows).for_each(f),
+        Typed::Str(ca) if ca.null_count() > 0 => each(ca.iter(), &mut f),
+        Typed::Date(ca) if ca.null_count() > 0 => each(ca.iter(), &mut f),
+        Typed::Int(ca) if ca.null_count() > 0 => each(ca.iter(), &mut f),
+        Typed::Dec(ca, _) if ca.null_count() > 0 => each(ca.iter(), &mut f),
+        _ => {}
+    }
+}
+
+/// The keys of one slice: each row's key number, and each key's values.
+struct Slice<'a> {
+    /// Row → key number (0..len).
+    groups: Vec<u32>,
+    /// The distinct values of each key column (None: empty).
+    values: Vec<Vec<Option<&'a str>>>,
+    /// Key number → its value number in each key column (`values.len()` numbers a key).
+    tuples: Vec<u32>,
+}
+
+impl<'a> Slice<'a> {
+    /// Numbers the keys of a slice's rows (first met, first numbered). None when a key column
+    /// is not text.
+    fn group(plan: &Plan, columns: &[Typed<'a>], rows: usize) -> Option<Slice<'a>> {
+        let mut slice = Slice {
+            groups: vec![0; rows],
+            values: Vec::with_capacity(plan.keys.len()),
+            tuples: Vec::new(),
+        };
+        // No key column yet: every row is the one key of no values.
+        let mut len = usize::from(rows > 0);
+        for &k in &plan.keys {
+            let (codes, values) = key_codes(columns.get(k)?, rows)?;
+            let width = slice.values.len();
+            if len <= 1 {
+                // One key so far: the column's numbers are the keys'.
+                let prefix: Vec<u32> = slice.tuples.get(..width).unwrap_or(&[]).to_vec();
+                slice.tuples = (0..values.len() as u32)
+                    .flat_map(|c| prefix.iter().copied().chain([c]))
+                    .collect();
+                len = values.len();
+                slice.groups = codes;
+            } else if values.len() == 1 {
+                // One value in this column: the keys stay as they are.
+                slice.tuples = slice
+                    .tuples
+                    .chunks(width)
+                    .flat_map(|t| t.iter().copied().chain([0]))
+                    .collect();
+            } else {
+                let mut pairs: HashMap<(u32, u32), u32, foldhash::fast::FixedState> =
+                    HashMap::default();
+                let mut tuples = Vec::new();
+                for (g, &c) in slice.groups.iter_mut().zip(&codes) {
+                    let next = pairs.len() as u32;
+                    let new = *pairs.entry((*g, c)).or_insert_with(|| {
+                        let at = *g as usize * width;
+                        tuples.extend_from_slice(&slice.tuples[at..at + width]);
+                        tuples.push(c);
+                        next
+                    });
+                    *g = new;
+                }
+                slice.tuples = tuples;
+                len = pairs.len();
+            }
+            slice.values.push(values);
+        }
+        if plan.keys.is_empty() {
+            slice.tuples.clear();
+        }
+        Some(slice)
+    }
+
+    /// How many keys.
+    fn len(&self) -> usize {
+        self.tuples
+            .len()
+            .checked_div(self.values.len())
+            .unwrap_or(usize::from(!self.groups.is_empty()))
+    }
+
+    /// Key `k` as [`State`] keys it: each value as a u32 length (`u32::MAX` for none) and
+    /// its bytes.
+    fn key_bytes(&self, k: usize, key: &mut Vec<u8>) {
+        key.clear();
+        let width = self.values.len();
+        for (column, &c) in self
+            .values
+            .iter()
+            .zip(&self.tuples[k * width..(k + 1) * width])
+        {
+            match column[c as usize] {
+                Some(s) => {
+                    key.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                    key.extend_from_slice(s.as_bytes());
+                }
+                None => key.extend_from_slice(&u32::MAX.to_le_bytes()),
+            }
+        }
+    }
+}
+
+/// Each row's number of its value in a text column (first met, first numbered), and the
+/// distinct values (None: empty). Rows are told apart by their 16-byte string views, looked
+/// up as integers; a view seen for the first time in an array is looked up by its text, so
+/// that equal texts behind different views (other buffers, another array) get one number.
+/// None when the column is not text.
+fn key_codes<'a>(col: &Typed<'a>, rows: usize) -> Option<(Vec<u32>, Vec<Option<&'a str>>)> {
+    let ca: &'a StringChunked = match col {
+        Typed::Absent => return Some((vec![0; rows], vec![None])),
+        Typed::Str(ca) => ca,
+        _ => return None,
+    };
+    type Fixed = foldhash::fast::FixedState;
+    let mut codes: Vec<u32> = Vec::with_capacity(rows);
+    let mut values: Vec<Option<&'a str>> = Vec::new();
+    let mut by_text: HashMap<&'a str, u32, Fixed> = HashMap::default();
+    let mut empty: Option<u32> = None;
+    for arr in ca.downcast_iter() {
+        // A view of a long text points into its own array's buffers: numbers per array.
+        let mut by_view: HashMap<u128, u32, Fixed> = HashMap::default();
+        for (view, s) in arr.views().iter().zip(arr.iter()) {
+            let Some(s) = s else {
+                let c = *empty.get_or_insert_with(|| {
+                    values.push(None);
+                    (values.len() - 1) as u32
+                });
+                codes.push(c);
+                continue;
+            };
+            let c = *by_view.entry(view.as_u128()).or_insert_with(|| {
+                *by_text.entry(s).or_insert_with(|| {
+                    values.push(Some(s));
+                    (values.len() - 1) as u32
+                })
+            });
+            codes.push(c);
+        }
+    }
+    Some((codes, values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (the test needs variety, not quality).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// A text column of `chunks` arrays drawn from `pool` (None: empty).
+    fn texts(rng: &mut Lcg, pool: &[Option<&str>], chunks: &[usize]) -> StringChunked {
+        let mut all: Option<StringChunked> = None;
+        for &len in chunks {
+            let part: Vec<Option<&str>> = (0..len)
+                .map(|_| pool[rng.next(pool.len() as u64) as usize])
+                .collect();
+            let part = StringChunked::from_iter_options("t".into(), part.into_iter());
+            match &mut all {
+                Some(a) => a.append(&part).expect("same type"),
+                None => all = Some(part),
+            }
+        }
+        all.expect("some chunk")
+    }
+
+    /// A numeric column of `chunks` arrays; `draw` draws a value (None: empty).
+    fn numbers<T: PolarsNumericType>(
+        rng: &mut Lcg,
+        chunks: &[usize],
+        mut draw: impl FnMut(&mut Lcg) -> Option<T::Native>,
+    ) -> ChunkedArray<T> {
+        let mut all: Option<ChunkedArray<T>> = None;
+        for &len in chunks {
+            let part: Vec<Option<T::Native>> = (0..len).map(|_| draw(rng)).collect();
+            let part = ChunkedArray::<T>::from_iter_options("n".into(), part.into_iter());
+            match &mut all {
+                Some(a) => a.append(&part).expect("same type"),
+                None => all = Some(part),
+            }
+        }
+        all.expect("some chunk")
+    }
+
+    /// Everything a state holds, in key order, as text to compare.
+    fn summary(state: &State) -> Vec<String> {
+        let mut out: Vec<String> = state
+            .index
+            .iter()
+            .map(|(k, &a)| format!("{k:?} {:?}", state.accs[a as usize]))
+            .collect();
+        out.sort();
+        out.push(format!("{:?} failed={}", state.money, state.failed));
+        out
+    }
+
+    /// The columnar fold of typed Parquet columns gives the totals, positions and money
+    /// statistics that folding the same values row by row gives: keys with empty values,
+    /// long texts (string views into buffers) repeated across arrays, several arrays per
+    /// column, dates outside the window and empty, credit notes, absent columns, two keys,
+    /// and two pieces of one file.
+    #[test]
+    fn the_columnar_fold_of_typed_columns_is_the_row_fold() {
+        let customers = [
+            Some("C1"),
+            Some("C2"),
+            Some("a customer with a long name"),
+            Some("another customer, long as well"),
+            None,
+        ];
+        let currencies = [Some("CNY"), Some("USD")];
+        let names = [Some("Acme"), Some("Acme Logistics (Shanghai) Co."), None];
+        // Targets: 0 customer, 1 currency, 2 date, 3 revenue (Dec 2), 4 cost (Int),
+        // 5 name, 6 absent text, 7 absent money.
+        let plan = Plan {
+            keys: vec![0, 1],
+            date: 2,
+            revenue: 3,
+            sums: vec![3, 4, 7],
+            nulls: vec![5, 2, 6, 3],
+            last: vec![5, 6],
+            money: vec![3, 4, 7],
+            from: 19_000,
+            to: 19_300,
+        };
+        let one_currency = Plan {
+            keys: vec![0],
+            ..plan.clone()
+        };
+        let mut rng = Lcg(7);
+        let mut typed_state = [State::new(&plan, 3), State::new(&one_currency, 3)];
+        let mut row_state = [State::new(&plan, 3), State::new(&one_currency, 3)];
+        for (piece, chunks) in [(0u32, vec![40, 1, 75]), (1, vec![120]), (2, vec![0])] {
+            let rows: usize = chunks.iter().sum();
+            let customer = texts(&mut rng, &customers, &chunks);
+            let currency = texts(&mut rng, &currencies, &chunks);
+            let name = texts(&mut rng, &names, &chunks);
+            let date: Int32Chunked = numbers(&mut rng, &chunks, |r| {
+                (r.next(10) > 0).then(|| 18_900 + r.next(500) as i32)
+            });
+            let revenue: Int128Chunked = numbers(&mut rng, &chunks, |r| {
+                (r.next(8) > 0).then(|| r.next(2_000_000) as i128 - 300_000)
+            });
+            let cost: Int64Chunked = numbers(&mut rng, &chunks, |r| {
+                (r.next(5) > 0).then(|| r.next(90_000) as i64)
+            });
+            let columns = || {
+                vec![
+                    Typed::Str(&customer),
+                    Typed::Str(&currency),
+                    Typed::Date(&date),
+                    Typed::Dec(&revenue, 2),
+                    Typed::Int(&cost),
+                    Typed::Str(&name),
+                    Typed::Absent,
+                    Typed::Absent,
+                ]
+            };
+            for (typed, by_row) in typed_state.iter_mut().zip(row_state.iter_mut()) {
+                typed.fold_typed(&columns(), rows, piece);
+                let cols: Vec<Option<Typed<'_>>> = columns().into_iter().map(Some).collect();
+                let folded = by_row.fold_columns(&cols, rows, piece, |c, r| c.val(r));
+                assert!(folded.is_some());
+            }
+        }
+        for (typed, by_row) in typed_state.iter().zip(&row_state) {
+            assert!(!typed.failed);
+            assert!(
+                typed.accs.len() >= customers.len(),
+                "{} keys",
+                typed.accs.len()
+            );
+            assert_eq!(summary(typed), summary(by_row));
+        }
     }
 }
