@@ -22,7 +22,7 @@ use crate::io::source::Input;
 
 /// How one column's cells are handed to the row pipeline.
 enum Cells {
-    /// UTF-8 text (single chunk).
+    /// UTF-8 text (as read: one chunk per row group until [`Cells::rechunk`]).
     Str(StringChunked),
     /// Days since the epoch.
     Date(Int32Chunked),
@@ -35,6 +35,16 @@ enum Cells {
 }
 
 impl Cells {
+    /// Text in one chunk, for the row pipeline's lookups by row (the columnar fold reads the
+    /// chunks as they are).
+    fn rechunk(&mut self) {
+        if let Cells::Str(ca) = self
+            && ca.chunks().len() > 1
+        {
+            *ca = ca.rechunk().into_owned();
+        }
+    }
+
     fn cell(&self, row: usize) -> Cell<'_> {
         match self {
             Cells::Str(ca) => Cell::Text(ca.get(row)),
@@ -236,19 +246,20 @@ impl File<'_> {
         drop(df);
 
         // Whole columns when every value can be taken as it is.
-        if let Some(typed) = typed_targets(&cells, self.plan, self.proto) {
-            let (proto, id) = (self.proto, self.id);
-            match rolled {
-                Some((state, piece)) => {
-                    let out = columnar_rolled(&typed, proto, height, id, state, piece);
-                    return Ok((vec![out], true));
-                }
-                None => {
-                    if let Some(out) = columnar(&typed, proto, height, id) {
-                        return Ok((vec![out], false));
-                    }
-                }
-            }
+        let (proto, id) = (self.proto, self.id);
+        let rolling = rolled.is_some();
+        if let Some((state, piece)) = rolled
+            && let Some(typed) = typed_targets(&cells, self.plan, proto)
+        {
+            let out = columnar_rolled(&typed, proto, height, id, state, piece);
+            return Ok((vec![out], true));
+        }
+        cells.values_mut().for_each(Cells::rechunk);
+        if !rolling
+            && let Some(typed) = typed_targets(&cells, self.plan, proto)
+            && let Some(out) = columnar(&typed, proto, height, id)
+        {
+            return Ok((vec![out], false));
         }
 
         // Row ranges on threads, appended in order.
@@ -280,7 +291,7 @@ fn column_cells(c: &Column, kinds: &[Kind], display: &str, name: &str) -> Result
     let dtype = c.dtype();
     let text_kinds = all(&[Kind::Id, Kind::Text, Kind::Money, Kind::Number, Kind::Date]);
     let cells = match dtype {
-        DataType::String if text_kinds => Cells::Str(c.str()?.rechunk().into_owned()),
+        DataType::String if text_kinds => Cells::Str(c.str()?.clone()),
         DataType::Date if all(&[Kind::Date]) => {
             Cells::Date(c.date()?.physical().rechunk().into_owned())
         }
@@ -392,17 +403,21 @@ fn typed_targets<'c>(
                 Typed::Dec(ca, *scale)
             }
             (Cells::Str(ca), Kind::Id) => {
+                // `normalize_id` gives a part of its text: the whole of it when as long.
                 let normal = ca
                     .iter()
                     .flatten()
-                    .all(|s| parse::normalize_id(s) == Some(s));
+                    .all(|s| parse::normalize_id(s).is_some_and(|t| t.len() == s.len()));
                 if !normal {
                     return None;
                 }
                 Typed::Str(ca)
             }
             (Cells::Str(ca), Kind::Text) => {
-                let normal = ca.iter().flatten().all(|s| !s.is_empty() && s.trim() == s);
+                let normal = ca
+                    .iter()
+                    .flatten()
+                    .all(|s| !s.is_empty() && s.trim().len() == s.len());
                 if !normal {
                     return None;
                 }
