@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 
 out_png="${1:-}"
 lang="${2:-en}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/crm-cli/target}"
+# The debug build .ci/run keeps for this clone (one cache per clone path, see .ci/run).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/crm-cli/target-$(pwd -P | cksum | cut -d' ' -f1)}"
 
 browser=""
 for b in chromium chromium-browser google-chrome; do
