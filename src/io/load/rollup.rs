@@ -221,6 +221,21 @@ impl Acc {
     }
 }
 
+/// Keeps `s` in `slot` when `pos` comes later in the input than the text kept there (the text
+/// is copied only when it differs: most customers keep one name).
+fn keep_later(slot: &mut Option<(Pos, Box<str>)>, pos: Pos, s: &str) {
+    match slot {
+        Some((p, _)) if *p >= pos => {}
+        Some((p, v)) => {
+            *p = pos;
+            if **v != *s {
+                *v = s.into();
+            }
+        }
+        None => *slot = Some((pos, s.into())),
+    }
+}
+
 /// What the whole input says of one exact column, for the scale and size checks of `finish`.
 #[derive(Debug, Clone, Default)]
 struct MoneyStats {
@@ -458,17 +473,7 @@ impl State {
             }
             for (slot, at) in acc.last_text.iter_mut().zip(&lasts) {
                 if let Some((row, s)) = at[k] {
-                    let pos = (*file, (u64::from(piece) << 32) | u64::from(row));
-                    match slot {
-                        Some((p, _)) if *p >= pos => {}
-                        Some((p, v)) => {
-                            *p = pos;
-                            if **v != *s {
-                                *v = s.into();
-                            }
-                        }
-                        None => *slot = Some((pos, s.into())),
-                    }
+                    keep_later(slot, (*file, (u64::from(piece) << 32) | u64::from(row)), s);
                 }
             }
         }
@@ -626,16 +631,7 @@ impl State {
         let pos = (self.file, (u64::from(piece) << 32) | u64::from(row));
         for (slot, &t) in acc.last_text.iter_mut().zip(&plan.last) {
             if let Some(s) = text(t) {
-                match slot {
-                    Some((p, _)) if *p >= pos => {}
-                    Some((p, v)) => {
-                        *p = pos;
-                        if **v != *s {
-                            *v = s.into();
-                        }
-                    }
-                    None => *slot = Some((pos, s.into())),
-                }
+                keep_later(slot, pos, s);
             }
         }
         Some(())
