@@ -8,6 +8,7 @@
 //! the totals equal invoices dated ≤ as_of minus payments dated ≤ as_of.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Hash maps keyed by ids: foldhash instead of SipHash (no untrusted keys to defend against,
 /// and millions of lookups per run).
@@ -16,10 +17,13 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 use crate::error::{Error, Result};
 
 /// One invoice (or credit note, amount < 0). Dates are days since 1970-01-01.
+///
+/// Ids are shared strings: a customer's invoices hold one copy of its id, a payment on an
+/// invoice holds the invoice's, and cloning a ledger copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invoice {
-    pub id: String,
-    pub customer: String,
+    pub id: Arc<str>,
+    pub customer: Arc<str>,
     pub date: i32,
     pub due: i32,
     pub amount: i64,
@@ -28,8 +32,8 @@ pub struct Invoice {
 /// A payment against an invoice (`invoice: Some`) or a customer's account (`invoice: None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
-    pub invoice: Option<String>,
-    pub customer: Option<String>,
+    pub invoice: Option<Arc<str>>,
+    pub customer: Option<Arc<str>>,
     pub date: i32,
     pub amount: i64,
 }
@@ -129,44 +133,52 @@ pub fn turnover(
 }
 
 /// Replay every customer's ledger up to `as_of`.
-pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> Result<Aging> {
+///
+/// Invoice ids are unique (the loader merges the rows of one invoice); a payment naming an
+/// invoice belongs to that invoice's customer, whatever customer id it carries.
+pub fn compute<'p>(
+    invoices: &[Invoice],
+    payments: impl IntoIterator<Item = &'p Payment>,
+    params: &Params,
+) -> Result<Aging> {
+    let payments: Vec<&Payment> = payments.into_iter().collect();
     let mut bounds = params.buckets.clone();
     bounds.sort_unstable();
     let nb = bounds.len() + 2;
-    // Customer of every invoice id (payments by invoice find their customer here).
-    let mut owner: Map<&str, &str> =
+    // Every invoice id's index: payments by invoice find their invoice and customer here.
+    let mut index: Map<&str, usize> =
         Map::with_capacity_and_hasher(invoices.len(), Default::default());
-    for inv in invoices {
-        if let Some(prev) = owner.insert(inv.id.as_str(), inv.customer.as_str())
-            && prev != inv.customer
-        {
-            return Err(Error::Input(format!(
-                "invoice {} belongs to two customers ({prev} and {})",
-                inv.id, inv.customer
-            )));
+    for (i, inv) in invoices.iter().enumerate() {
+        if let Some(prev) = index.insert(&inv.id, i) {
+            let other = &invoices[prev].customer;
+            return Err(Error::Input(if *other == inv.customer {
+                format!("invoice {} appears twice for customer {other}", inv.id)
+            } else {
+                format!(
+                    "invoice {} belongs to two customers ({other} and {})",
+                    inv.id, inv.customer
+                )
+            }));
         }
     }
     let mut by_customer: Map<&str, (Vec<usize>, Vec<usize>)> = Map::default();
     for (i, inv) in invoices.iter().enumerate() {
-        by_customer
-            .entry(inv.customer.as_str())
-            .or_default()
-            .0
-            .push(i);
+        by_customer.entry(&inv.customer).or_default().0.push(i);
     }
+    // The invoice each payment is written on, when it is in the invoices.
+    let mut target: Vec<Option<usize>> = Vec::with_capacity(payments.len());
     let mut unknown = Vec::new();
     for (k, p) in payments.iter().enumerate() {
-        let customer = match (&p.invoice, &p.customer) {
-            (Some(id), c) => match (owner.get(id.as_str()), c) {
-                (Some(o), _) => *o,
-                (None, Some(c)) => c.as_str(),
-                (None, None) => {
-                    unknown.push(id.clone());
-                    continue;
-                }
-            },
-            (None, Some(c)) => c.as_str(),
-            (None, None) => {
+        let found = p.invoice.as_deref().and_then(|id| index.get(id).copied());
+        target.push(found);
+        let customer: &str = match (found, &p.invoice, &p.customer) {
+            (Some(i), _, _) => &invoices[i].customer,
+            (None, _, Some(c)) => c,
+            (None, Some(id), None) => {
+                unknown.push(id.as_ref());
+                continue;
+            }
+            (None, None, None) => {
                 return Err(Error::Input(
                     "a payment has neither an invoice id nor a customer id".into(),
                 ));
@@ -175,9 +187,9 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
         by_customer.entry(customer).or_default().1.push(k);
     }
     if !unknown.is_empty() {
-        unknown.sort();
+        unknown.sort_unstable();
         unknown.dedup();
-        let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
+        let shown: Vec<&str> = unknown.iter().take(5).copied().collect();
         return Err(Error::Input(format!(
             "{} payment{} name an invoice that is not in the invoices and no customer ({}{}); add the customer id to the payments or the invoice to the invoices",
             unknown.len(),
@@ -186,6 +198,10 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
             if unknown.len() > 5 { ", …" } else { "" }
         )));
     }
+    // Position of an invoice in its customer's aging order (set while that customer is
+    // replayed; NONE for invoices dated after as_of).
+    const NONE: usize = usize::MAX;
+    let mut pos: Vec<usize> = vec![NONE; invoices.len()];
     let mut customers: Vec<&str> = by_customer.keys().copied().collect();
     customers.sort_unstable();
 
@@ -210,11 +226,9 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
                 .then(p.date.cmp(&q.date))
                 .then(p.id.cmp(&q.id))
         });
-        let pos: Map<&str, usize> = items
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| (invoices[i].id.as_str(), k))
-            .collect();
+        for (k, &i) in items.iter().enumerate() {
+            pos[i] = k;
+        }
         let mut pays: Vec<usize> = pay_idx
             .iter()
             .copied()
@@ -285,8 +299,8 @@ pub fn compute(invoices: &[Invoice], payments: &[Payment], params: &Params) -> R
                 &mut next_arrival,
             );
             paid_total += p.amount;
-            match p.invoice.as_deref().and_then(|id| pos.get(id)) {
-                Some(&j) if arrived[j] => {
+            match target[k].map(|i| pos[i]) {
+                Some(j) if j != NONE && arrived[j] => {
                     open[j] -= p.amount;
                     if open[j] < 0 {
                         // Overpaid: the surplus is credit for the customer's other invoices.
@@ -537,5 +551,45 @@ mod tests {
         // with a customer: on account
         let a = compute(&[], &[pay(Some("X9"), Some("B"), 1, 5)], &params(10)).unwrap();
         assert_eq!(a.outstanding, vec![-5]);
+    }
+
+    #[test]
+    fn a_payment_before_its_invoice_is_credit_for_the_oldest_due() {
+        // I2 is dated day 40; its payment on day 20 is credit, which I1 (open then) absorbs
+        // first; I2 arrives on day 40 and takes what is left.
+        let invoices = vec![inv("I1", "A", 0, 30, 100), inv("I2", "A", 40, 70, 100)];
+        let payments = vec![pay(Some("I2"), None, 20, 150)];
+        let a = compute(&invoices, &payments, &params(50)).unwrap();
+        assert_eq!(a.outstanding, vec![50]);
+        // I1 closed on day 20 (on time), I2 half open and current
+        assert_eq!(a.buckets[0], vec![50]);
+        assert_eq!(a.paid_invoices, vec![1]);
+        assert_eq!(a.on_time_rate, vec![Some(1.0)]);
+        // Aged on day 30, I2 is not yet issued: the payment still belongs to customer A
+        let a = compute(&invoices, &payments, &params(30)).unwrap();
+        assert_eq!(a.customer, vec!["A"]);
+        assert_eq!(a.invoiced, vec![100]);
+        assert_eq!(a.outstanding, vec![-50]);
+        assert_eq!(a.unapplied, vec![50]);
+    }
+
+    #[test]
+    fn an_invoice_id_twice_is_an_error() {
+        let e = compute(
+            &[inv("I1", "A", 0, 30, 100), inv("I1", "A", 5, 35, 50)],
+            &[],
+            &params(60),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("invoice I1 appears twice for customer A"), "{e}");
+        let e = compute(
+            &[inv("I1", "A", 0, 30, 100), inv("I1", "B", 5, 35, 50)],
+            &[],
+            &params(60),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("belongs to two customers (A and B)"), "{e}");
     }
 }

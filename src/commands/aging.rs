@@ -1,12 +1,12 @@
 //! `crm-cli aging`: receivables aged as of a date, days to pay, turnover and DSO.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use polars::prelude::*;
 
 use super::{Output, date_arg, load_options, money};
 use crate::analytics::aging::{self, Aging, Basis, Invoice, Payment, bucket_labels};
-use crate::analytics::frame::{ints, strings};
 use crate::analytics::pareto;
 use crate::analytics::rollup::Shipments;
 use crate::analytics::window::Window;
@@ -90,8 +90,8 @@ pub fn run(args: &AgingArgs, cfg: &Config, progress: bool) -> Result<Output> {
 pub struct LedgerData {
     pub invoices: Vec<Invoice>,
     pub payments: Vec<Payment>,
-    /// Paid amounts without a paid date: (invoice, customer, amount, invoice date).
-    pub undated: Vec<(String, String, i64, i32)>,
+    /// Paid amounts without a paid date.
+    pub undated: Vec<Undated>,
     pub names: HashMap<String, String>,
     /// Latest invoice or payment date in the data (days since epoch).
     pub latest: i32,
@@ -146,20 +146,31 @@ pub fn load_ledger(
     let (scale, inv_factor, pay_factor) = common_scale(loaded.money_scale, pay_scale);
     let (invoices, mut payments, names, mut latest, undated) = ledger(&loaded, terms, inv_factor)?;
     if let Some(p) = &payments_loaded {
-        let df = &p.df;
-        let inv = strings(df, "invoice_id")?;
-        let cust = strings(df, "customer_id")?;
-        let date = ints(df, "payment_date")?;
-        let amount = ints(df, "amount")?;
-        for i in 0..df.height() {
-            let (Some(d), Some(a)) = (date[i], amount[i]) else {
+        let df =
+            p.df.clone()
+                .lazy()
+                .select([
+                    text_col(&p.df, "invoice_id"),
+                    text_col(&p.df, "customer_id"),
+                    col("payment_date").cast(DataType::Int32),
+                    col("amount").cast(DataType::Int64),
+                ])
+                .collect()?;
+        let mut ids = SharedIds::default();
+        let inv = df.column("invoice_id")?.str()?.iter();
+        let cust = df.column("customer_id")?.str()?.iter();
+        let date = df.column("payment_date")?.i32()?.iter();
+        let amount = df.column("amount")?.i64()?.iter();
+        payments.reserve(df.height());
+        for (((inv, cust), d), a) in inv.zip(cust).zip(date).zip(amount) {
+            let (Some(d), Some(a)) = (d, a) else {
                 continue;
             };
-            latest = latest.max(d as i32);
+            latest = latest.max(d);
             payments.push(Payment {
-                invoice: inv[i].clone(),
-                customer: cust[i].clone(),
-                date: d as i32,
+                invoice: inv.map(Arc::from),
+                customer: cust.map(|c| ids.customer(c)),
+                date: d,
                 amount: a * pay_factor,
             });
         }
@@ -180,31 +191,27 @@ impl LedgerData {
     pub fn age(&self, params: &aging::Params) -> Result<(Aging, Vec<String>)> {
         let as_of = params.as_of;
         let mut notes = self.notes.clone();
-        let mut payments = self.payments.clone();
         // paid_amount without paid_date: paid by the latest date in the data.
         // Only those of invoices dated by as_of: an invoice not yet issued was not yet paid.
-        let undated: Vec<_> = self.undated.iter().filter(|u| u.3 <= as_of).collect();
-        if !undated.is_empty() {
-            let when = self.latest.min(as_of);
-            if as_of < self.latest {
-                notes.push(format!(
-                    "{} paid amount{} without a paid date taken as paid by the as-of date {} (the data runs to {})",
-                    undated.len(),
-                    if undated.len() == 1 { "" } else { "s" },
-                    date_from_days(as_of),
-                    date_from_days(self.latest)
-                ));
-            }
-            for (id, customer, amount, _) in undated {
-                payments.push(Payment {
-                    invoice: Some(id.clone()),
-                    customer: Some(customer.clone()),
-                    date: when,
-                    amount: *amount,
-                });
-            }
+        let undated: Vec<Payment> = self
+            .undated
+            .iter()
+            .filter(|u| u.invoice_date <= as_of)
+            .map(|u| Payment {
+                date: self.latest.min(as_of),
+                ..u.payment.clone()
+            })
+            .collect();
+        if !undated.is_empty() && as_of < self.latest {
+            notes.push(format!(
+                "{} paid amount{} without a paid date taken as paid by the as-of date {} (the data runs to {})",
+                undated.len(),
+                if undated.len() == 1 { "" } else { "s" },
+                date_from_days(as_of),
+                date_from_days(self.latest)
+            ));
         }
-        let result = aging::compute(&self.invoices, &payments, params)?;
+        let result = aging::compute(&self.invoices, self.payments.iter().chain(&undated), params)?;
         if result.is_empty() {
             return Err(Error::Input(format!(
                 "no invoices dated on or before {}",
@@ -215,12 +222,50 @@ impl LedgerData {
     }
 }
 
+/// A paid amount without a paid date: paid by the latest date in the data, or by the as-of
+/// date when that is earlier.
+pub struct Undated {
+    /// The payment; its date is set when the ledger is aged.
+    pub payment: Payment,
+    pub invoice_date: i32,
+}
+
+/// Shares one copy of a customer id among consecutive rows of that customer (the ledger is
+/// sorted by customer), so a million invoices hold as many customer ids as there are
+/// customers.
+#[derive(Default)]
+struct SharedIds {
+    last: Option<Arc<str>>,
+}
+
+impl SharedIds {
+    fn customer(&mut self, c: &str) -> Arc<str> {
+        match &self.last {
+            Some(l) if **l == *c => l.clone(),
+            _ => {
+                let id: Arc<str> = Arc::from(c);
+                self.last = Some(id.clone());
+                id
+            }
+        }
+    }
+}
+
+/// A text column of a load as String (a null column when the load has none).
+fn text_col(df: &DataFrame, name: &str) -> Expr {
+    if df.get_column_names().iter().any(|n| n.as_str() == name) {
+        col(name).cast(DataType::String)
+    } else {
+        lit(Null {}).cast(DataType::String).alias(name)
+    }
+}
+
 type Ledger = (
     Vec<Invoice>,
     Vec<Payment>,
     HashMap<String, String>,
     i32,
-    Vec<(String, String, i64, i32)>,
+    Vec<Undated>,
 );
 
 /// Invoices (duplicate ids merged), the payments written on them, customer names, the latest
@@ -295,54 +340,91 @@ fn ledger(loaded: &Loaded, terms: u32, factor: i64) -> Result<Ledger> {
             .collect::<Vec<_>>(),
         )
     };
+    // Every column present, with one type each (a null column for what the load has not).
+    let typed = |name: &str, has: bool, dtype: DataType| {
+        if has {
+            col(name).cast(dtype)
+        } else {
+            lit(Null {}).cast(dtype).alias(name)
+        }
+    };
+    let (has_due, has_paid) = (loaded.has("due_date"), loaded.has("paid_amount"));
     let df = lf
+        .select([
+            col("invoice_id").cast(DataType::String),
+            col("customer_id").cast(DataType::String),
+            col("date").cast(DataType::Int32),
+            typed("due", has_due, DataType::Int32),
+            col("amount").cast(DataType::Int64),
+            typed("paid", has_paid, DataType::Int64),
+            typed("paid_n", has_paid, DataType::Int64),
+            typed("paid_date", loaded.has("paid_date"), DataType::Int32),
+            typed("name", loaded.has("customer_name"), DataType::String),
+        ])
         .sort(["customer_id", "invoice_id"], Default::default())
         .collect()?;
-    let ids = strings(&df, "invoice_id")?;
-    let cust = strings(&df, "customer_id")?;
-    let date = ints(&df, "date")?;
-    let due = ints(&df, "due")?;
-    let amount = ints(&df, "amount")?;
-    let paid = ints(&df, "paid")?;
-    let paid_n = ints(&df, "paid_n")?;
-    let paid_date = ints(&df, "paid_date")?;
-    let name = strings(&df, "name")?;
+    let ids = df.column("invoice_id")?.str()?.iter();
+    let cust = df.column("customer_id")?.str()?.iter();
+    let date = df.column("date")?.i32()?.iter();
+    let due = df.column("due")?.i32()?.iter();
+    let amount = df.column("amount")?.i64()?.iter();
+    let paid = df.column("paid")?.i64()?.iter();
+    let paid_n = df.column("paid_n")?.i64()?.iter();
+    let paid_date = df.column("paid_date")?.i32()?.iter();
+    let name = df.column("name")?.str()?.iter();
+    let rows = ids
+        .zip(cust)
+        .zip(date)
+        .zip(due)
+        .zip(amount)
+        .zip(paid)
+        .zip(paid_n)
+        .zip(paid_date)
+        .zip(name);
     let mut invoices = Vec::with_capacity(df.height());
     let mut payments = Vec::new();
     let mut undated = Vec::new();
     let mut names = HashMap::new();
     let mut latest = i32::MIN;
-    for i in 0..df.height() {
-        let (Some(id), Some(c), Some(d)) = (ids[i].clone(), cust[i].clone(), date[i]) else {
+    let mut customers = SharedIds::default();
+    for ((((((((id, c), d), due), amount), paid), paid_n), paid_date), name) in rows {
+        let (Some(id), Some(c), Some(d)) = (id, c, d) else {
             continue;
         };
-        let d = d as i32;
         latest = latest.max(d);
-        if let Some(n) = &name[i] {
-            names.entry(c.clone()).or_insert_with(|| n.clone());
+        if let Some(n) = name
+            && !names.contains_key(c)
+        {
+            names.insert(c.to_string(), n.to_string());
         }
+        let id: Arc<str> = Arc::from(id);
+        let c = customers.customer(c);
         invoices.push(Invoice {
             id: id.clone(),
             customer: c.clone(),
             date: d,
-            due: due[i].map_or(d + terms as i32, |v| v as i32),
-            amount: amount[i].unwrap_or(0) * factor,
+            due: due.unwrap_or(d + terms as i32),
+            amount: amount.unwrap_or(0) * factor,
         });
-        if paid_n[i].unwrap_or(0) > 0
-            && let Some(p) = paid[i]
+        if paid_n.unwrap_or(0) > 0
+            && let Some(p) = paid
             && p != 0
         {
-            match paid_date[i] {
+            let payment = Payment {
+                invoice: Some(id),
+                customer: Some(c),
+                date: paid_date.unwrap_or(d),
+                amount: p * factor,
+            };
+            match paid_date {
                 Some(pd) => {
-                    latest = latest.max(pd as i32);
-                    payments.push(Payment {
-                        invoice: Some(id),
-                        customer: Some(c),
-                        date: pd as i32,
-                        amount: p * factor,
-                    });
+                    latest = latest.max(pd);
+                    payments.push(payment);
                 }
-                None => undated.push((id, c, p * factor, d)),
+                None => undated.push(Undated {
+                    payment,
+                    invoice_date: d,
+                }),
             }
         }
     }
