@@ -7,7 +7,8 @@
 //! Everything is integer minor units, so the buckets sum exactly to the outstanding balance and
 //! the totals equal invoices dated ≤ as_of minus payments dated ≤ as_of.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 /// Hash maps keyed by ids: foldhash instead of SipHash (no untrusted keys to defend against,
@@ -132,6 +133,82 @@ pub fn turnover(
     (Some(t), Some(period_days as f64 / t))
 }
 
+/// One customer's invoices (in aging order: oldest due first) while their payments are replayed.
+struct Replay {
+    /// Open amount of each invoice (0 before it arrives, and for credit notes).
+    open: Vec<i64>,
+    arrived: Vec<bool>,
+    /// The date an invoice (amount > 0) was paid in full.
+    closed: Vec<Option<i32>>,
+    /// Unapplied credit: payments on account, overpayments, credit notes.
+    credit: i64,
+    /// Arrived invoices that may be open, smallest aging position first. An entry whose
+    /// invoice is no longer open is dropped when it comes up, so credit is applied in
+    /// O(log n) per invoice it touches instead of a scan from the oldest invoice.
+    candidates: BinaryHeap<Reverse<usize>>,
+}
+
+impl Replay {
+    fn new(n: usize) -> Self {
+        Replay {
+            open: vec![0; n],
+            arrived: vec![false; n],
+            closed: vec![None; n],
+            credit: 0,
+            candidates: BinaryHeap::new(),
+        }
+    }
+
+    /// Invoice `k` is issued. A credit note (amount < 0) is the customer's credit, like an
+    /// unapplied payment.
+    fn arrive(&mut self, k: usize, amount: i64) {
+        self.arrived[k] = true;
+        if amount < 0 {
+            self.credit -= amount;
+        } else {
+            self.open[k] = amount;
+            self.candidates.push(Reverse(k));
+        }
+    }
+
+    /// A payment written on arrived invoice `k`; an overpayment is credit for the others.
+    fn pay(&mut self, k: usize, amount: i64, closable: bool, date: i32) {
+        self.open[k] -= amount;
+        if self.open[k] < 0 {
+            self.credit -= self.open[k];
+            self.open[k] = 0;
+        }
+        if self.open[k] == 0 && closable && self.closed[k].is_none() {
+            self.closed[k] = Some(date);
+        }
+        if self.open[k] > 0 {
+            // open again after a negative payment (a refund): a candidate once more
+            self.candidates.push(Reverse(k));
+        }
+    }
+
+    /// Apply the credit to the open invoices, oldest due first, until it is used up.
+    fn apply_credit(&mut self, date: i32) {
+        while self.credit > 0 {
+            let Some(&Reverse(k)) = self.candidates.peek() else {
+                break;
+            };
+            if self.open[k] > 0 {
+                let take = self.open[k].min(self.credit);
+                self.open[k] -= take;
+                self.credit -= take;
+                if self.open[k] > 0 {
+                    break;
+                }
+                if self.closed[k].is_none() {
+                    self.closed[k] = Some(date);
+                }
+            }
+            self.candidates.pop();
+        }
+    }
+}
+
 /// Replay every customer's ledger up to `as_of`.
 ///
 /// Invoice ids are unique (the loader merges the rows of one invoice); a payment naming an
@@ -240,93 +317,41 @@ pub fn compute<'p>(
             continue;
         }
 
-        let mut open: Vec<i64> = vec![0; items.len()];
-        let mut arrived = vec![false; items.len()];
-        let mut closed: Vec<Option<i32>> = vec![None; items.len()];
-        let mut credit: i64 = 0;
         // Arrival order of invoices: by date, then the aging order.
         let mut arrivals: Vec<usize> = (0..items.len()).collect();
         arrivals.sort_by_key(|&k| (invoices[items[k]].date, k));
+        let amounts: Vec<i64> = items.iter().map(|&i| invoices[i].amount).collect();
+        let mut r = Replay::new(items.len());
         let mut next_arrival = 0;
-        let apply_credit = |open: &mut [i64],
-                            closed: &mut [Option<i32>],
-                            arrived: &[bool],
-                            credit: &mut i64,
-                            date: i32| {
-            for k in 0..open.len() {
-                if *credit <= 0 {
-                    break;
-                }
-                if arrived[k] && open[k] > 0 {
-                    let take = open[k].min(*credit);
-                    open[k] -= take;
-                    *credit -= take;
-                    if open[k] <= 0 && closed[k].is_none() {
-                        closed[k] = Some(date);
-                    }
-                }
-            }
-        };
-        let arrive_until = |date: i32,
-                            open: &mut Vec<i64>,
-                            arrived: &mut Vec<bool>,
-                            closed: &mut Vec<Option<i32>>,
-                            credit: &mut i64,
-                            next: &mut usize| {
-            while *next < arrivals.len() && invoices[items[arrivals[*next]]].date <= date {
-                let k = arrivals[*next];
-                let inv = &invoices[items[k]];
-                arrived[k] = true;
-                open[k] = inv.amount;
-                if inv.amount < 0 {
-                    // A credit note is the customer's credit, like an unapplied payment.
-                    open[k] = 0;
-                    *credit -= inv.amount;
-                }
-                *next += 1;
-                apply_credit(open, closed, arrived, credit, inv.date);
+        let mut arrive_until = |r: &mut Replay, date: i32| {
+            while next_arrival < arrivals.len()
+                && invoices[items[arrivals[next_arrival]]].date <= date
+            {
+                let k = arrivals[next_arrival];
+                r.arrive(k, amounts[k]);
+                next_arrival += 1;
+                r.apply_credit(invoices[items[k]].date);
             }
         };
         let mut paid_total: i64 = 0;
         for &k in &pays {
             let p = &payments[k];
-            arrive_until(
-                p.date,
-                &mut open,
-                &mut arrived,
-                &mut closed,
-                &mut credit,
-                &mut next_arrival,
-            );
+            arrive_until(&mut r, p.date);
             paid_total += p.amount;
             match target[k].map(|i| pos[i]) {
-                Some(j) if j != NONE && arrived[j] => {
-                    open[j] -= p.amount;
-                    if open[j] < 0 {
-                        // Overpaid: the surplus is credit for the customer's other invoices.
-                        credit -= open[j];
-                        open[j] = 0;
-                    }
-                    if open[j] == 0 && closed[j].is_none() && invoices[items[j]].amount > 0 {
-                        closed[j] = Some(p.date);
-                    }
-                    apply_credit(&mut open, &mut closed, &arrived, &mut credit, p.date);
-                }
-                _ => {
-                    // Paid on account (or before its invoice is dated): oldest due first.
-                    credit += p.amount;
-                    apply_credit(&mut open, &mut closed, &arrived, &mut credit, p.date);
-                }
+                Some(j) if j != NONE && r.arrived[j] => r.pay(j, p.amount, amounts[j] > 0, p.date),
+                // Paid on account (or before its invoice is dated): oldest due first.
+                _ => r.credit += p.amount,
             }
+            r.apply_credit(p.date);
         }
-        arrive_until(
-            a,
-            &mut open,
-            &mut arrived,
-            &mut closed,
-            &mut credit,
-            &mut next_arrival,
-        );
+        arrive_until(&mut r, a);
+        let Replay {
+            open,
+            closed,
+            credit,
+            ..
+        } = r;
 
         let invoiced: i64 = items.iter().map(|&i| invoices[i].amount).sum();
         let mut b = vec![0i64; nb];
@@ -571,6 +596,62 @@ mod tests {
         assert_eq!(a.invoiced, vec![100]);
         assert_eq!(a.outstanding, vec![-50]);
         assert_eq!(a.unapplied, vec![50]);
+    }
+
+    #[test]
+    fn a_refund_reopens_its_invoice_for_later_credit() {
+        let invoices = vec![
+            inv("I1", "A", 0, 10, 100),
+            inv("I2", "A", 0, 20, 100),
+            inv("I3", "A", 0, 30, 100),
+        ];
+        let payments = vec![
+            // day 5, 250 on account: I1 and I2 closed, I3 has 50 open
+            pay(None, Some("A"), 5, 250),
+            // day 8, 100 refunded on I1: I1 open again (100)
+            pay(Some("I1"), None, 8, -100),
+            // day 12, 120 on account: I1 (oldest due) takes 100, I3 20
+            pay(None, Some("A"), 12, 120),
+        ];
+        let a = compute(&invoices, &payments, &params(40)).unwrap();
+        assert_eq!(a.invoiced, vec![300]);
+        assert_eq!(a.paid, vec![270]);
+        assert_eq!(a.outstanding, vec![30]);
+        // I3: 30 open, due 30, aged on day 40 → 10 days past due
+        let b: Vec<i64> = a.buckets.iter().map(|v| v[0]).collect();
+        assert_eq!(b, vec![0, 30, 0, 0, 0]);
+        assert_eq!(a.unapplied, vec![0]);
+        // I1 and I2 first closed on day 5, both on time
+        assert_eq!(a.paid_invoices, vec![2]);
+        assert_eq!(a.avg_days_to_pay, vec![Some(5.0)]);
+        assert_eq!(a.on_time_rate, vec![Some(1.0)]);
+    }
+
+    #[test]
+    fn many_payments_on_account_close_invoices_oldest_first() {
+        // Invoice m (m < n) dated m, due m + 30, 100; 50 on account every day. As of n − 1
+        // the 50·n paid closes invoices 0..n/2 exactly, invoice m on day 2m + 1.
+        let n = 20_000;
+        let ids: Vec<String> = (0..n).map(|m| format!("I{m:05}")).collect();
+        let invoices: Vec<Invoice> = (0..n)
+            .map(|m| inv(&ids[m as usize], "A", m, m + 30, 100))
+            .collect();
+        let payments: Vec<Payment> = (0..n).map(|d| pay(None, Some("A"), d, 50)).collect();
+        let a = compute(&invoices, &payments, &params(n - 1)).unwrap();
+        assert_eq!(a.invoiced, vec![100 * n as i64]);
+        assert_eq!(a.paid, vec![50 * n as i64]);
+        assert_eq!(a.outstanding, vec![50 * n as i64]);
+        assert_eq!(a.paid_invoices, vec![n as usize / 2]);
+        // days to pay m + 1 for m < n/2: mean (n/2 + 1)/2
+        assert_eq!(a.avg_days_to_pay, vec![Some((n as f64 / 2.0 + 1.0) / 2.0)]);
+        // on time when 2m + 1 ≤ m + 30: m ≤ 29
+        assert_eq!(a.on_time_rate, vec![Some(30.0 / (n as f64 / 2.0))]);
+        // open: m ≥ n/2, days past due n − 31 − m; current when ≤ 0 (31 invoices),
+        // 30 invoices in each of 1_30, 31_60, 61_90, the rest over 90
+        let b: Vec<i64> = a.buckets.iter().map(|v| v[0]).collect();
+        let over = 50 * n as i64 - 3100 - 9000;
+        assert_eq!(b, vec![3100, 3000, 3000, 3000, over]);
+        assert_eq!(a.unapplied, vec![0]);
     }
 
     #[test]
